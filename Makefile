@@ -1,0 +1,50 @@
+# Two commands from a fresh clone: `make demo` and `make test`. Both build their own .venv from
+# pyproject.toml and install this package into it as a user would get it (a wheel, not an editable install).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.deps-stamp
+
+.PHONY: demo test lint typecheck unit install model datacard bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# Dependencies are reinstalled only when pyproject.toml changes.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+	$(BIN)/python -m pip install -q --no-deps --force-reinstall .
+
+demo: install
+	@mkdir -p demo-output
+	$(BIN)/activity-classifier predict examples/learner_report_activities.csv --output demo-output/predictions.csv
+	@$(BIN)/python scripts/show_predictions.py demo-output/predictions.csv
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
+
+typecheck: $(STAMP)
+	$(BIN)/mypy src
+
+unit: install
+	$(BIN)/python -m pytest
+
+test: lint typecheck unit
+
+# Maintainers: retrain the shipped default model on the bundled corpus.
+model: install
+	$(BIN)/activity-classifier train --output models/default
+
+datacard: $(STAMP)
+	$(BIN)/python scripts/data_card_tables.py --write data/README.md
+
+bench: install
+	$(BIN)/python benchmarks/bench_predict.py
+
+clean:
+	rm -rf $(VENV) build dist demo-output .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,15 @@
+"""Run the examples in the public modules' docstrings, so documentation cannot rot."""
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["activity_classifier", "activity_classifier.taxonomy", "activity_classifier.text"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0

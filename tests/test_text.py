@@ -1,0 +1,116 @@
+import pytest
+
+from activity_classifier.exceptions import PipelineError
+from activity_classifier.text import (
+    MAX_TEXT_CHARS,
+    clean_text,
+    get_pipeline,
+    lemmas,
+    lemmatize_texts,
+    pipeline_info,
+    split_compound,
+)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return get_pipeline()
+
+
+# (phrase, lemmas that must appear): typical words of learner reports.
+LEMMA_TABLE = [
+    ("Ik heb twee webinars gevolgd", ["hebben", "webinar", "volgen"]),
+    ("We bespraken de resultaten in de teamvergaderingen", ["bespreken", "resultaat", "teamvergadering"]),
+    ("Ik las artikelen over feedback", ["lezen", "artikel", "feedback"]),
+    ("Studenten begeleid tijdens hun stages", ["student", "begeleiden", "stage"]),
+    ("Ik gaf lessen aan eerstejaars", ["geven", "les"]),
+    ("Nieuwe collega's gecoacht", ["nieuw", "collega"]),
+    ("Ik heb mijn lessen geëvalueerd met de studenten", ["les", "evalueren", "student"]),
+    ("Ik volg de masteropleiding Leren en Innoveren", ["volgen", "masteropleiding"]),
+    ("Wij organiseerden de open dagen", ["organiseren", "open", "dag"]),
+    ("Ik heb boeken gelezen en podcasts geluisterd", ["boek", "lezen", "podcast"]),
+]
+
+
+@pytest.mark.parametrize(("phrase", "expected"), LEMMA_TABLE)
+def test_lemmas_of_teacher_phrases(nlp, phrase, expected):
+    got = lemmas(nlp(phrase))
+    for lemma in expected:
+        assert lemma in got, (phrase, got)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "negation"),
+    [
+        ("Ik heb geen webinar gevolgd", "geen"),
+        ("Ik ben niet naar het congres geweest", "niet"),
+        ("Zonder coach gewerkt", "zonder"),
+    ],
+)
+def test_negation_is_kept(nlp, phrase, negation):
+    assert negation in lemmas(nlp(phrase))
+
+
+def test_punctuation_dropped_and_hyphenated_words_split(nlp):
+    got = lemmas(nlp("BPV-bezoeken, e-learning en (bbl) studenten!"))
+    assert "," not in got and "(" not in got and "!" not in got
+    assert "bpv" in got and "learning" in got and "bbl" in got
+
+
+@pytest.mark.parametrize(
+    ("word", "parts"),
+    [
+        ("teamvergadering", ("team", "vergadering")),
+        ("masteropleiding", ("master", "opleiding")),
+        ("lerarenopleiding", ("leraren", "opleiding")),
+        ("studiedag", ("studie", "dag")),
+        ("onderwijscongres", ("onderwijs", "congres")),
+        ("opleidingsplan", ("opleiding", "plan")),
+        ("vergadering", ("vergadering",)),
+        ("dag", ("dag",)),
+        ("docent", ("docent",)),
+    ],
+)
+def test_compound_split(word, parts):
+    assert split_compound(word) == parts
+
+
+def test_batch_equals_single(nlp):
+    texts = ["Webinar over feedback gevolgd.", "", "We hebben de PLG gestart; ik las veel.", "x" * 50]
+    batch = lemmatize_texts(texts)
+    single = [lemmas(nlp(clean_text(t))) for t in texts]
+    assert batch == single
+
+
+def test_empty_and_whitespace(nlp):
+    assert lemmatize_texts(["", "   ", None]) == [[], [], []]  # type: ignore[list-item]
+
+
+def test_very_long_input_is_cut_not_crashing():
+    long_text = "Ik heb een lange training gevolgd over didactiek. " * 2_000
+    assert len(clean_text(long_text)) == MAX_TEXT_CHARS
+    (result,) = lemmatize_texts([long_text])
+    assert "training" in result
+
+
+def test_clean_text_normalises_unicode_and_space():
+    decomposed = "ge\u0301e\u0308valueerd"  # combining accents
+    assert clean_text(f"  a\u00a0{decomposed}\n\tb ") == "a g\u00e9\u00ebvalueerd b"
+
+
+def test_pipeline_info_is_recordable(nlp):
+    info = pipeline_info(nlp).as_dict()
+    assert info["name"] == "blank"
+    assert info["lemmatizer"].startswith("simplemma")
+    assert info["spacy_version"]
+    assert "simplemma_lemmatizer" in info["components"]
+
+
+def test_missing_named_pipeline_is_a_clear_error():
+    with pytest.raises(PipelineError, match="not installed"):
+        get_pipeline("nl_no_such_pipeline_sm")
+
+
+def test_auto_falls_back_to_blank_or_uses_installed_model():
+    nlp = get_pipeline("auto")
+    assert lemmas(nlp("Ik heb lessen gegeven"))[-2:] == ["les", "geven"]
