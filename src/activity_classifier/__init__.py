@@ -18,6 +18,7 @@ from .exceptions import (
     ModelIntegrityError,
     UnknownLabelError,
 )
+from .model import ActivityClassifier
 from .taxonomy import ActivityType, Taxonomy, get_taxonomy
 
 try:
@@ -26,6 +27,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
     __version__ = "0+unknown"
 
 __all__ = [
+    "ActivityClassifier",
     "ActivityClassifierError",
     "ActivityType",
     "InputDataError",

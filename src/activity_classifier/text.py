@@ -79,9 +79,7 @@ class TextLexicon:
 @lru_cache(maxsize=1)
 def text_lexicon() -> TextLexicon:
     """Return the packaged word lists (cached)."""
-    raw = tomllib.loads(
-        resources.files("activity_classifier").joinpath("resources/text.toml").read_text("utf-8")
-    )
+    raw = tomllib.loads(resources.files("activity_classifier").joinpath("resources/text.toml").read_text("utf-8"))
     heads = sorted({h.lower() for h in raw["compound_heads"]}, key=len, reverse=True)
     return TextLexicon(
         lemma_overrides={k.lower(): v.lower() for k, v in raw["lemma_overrides"].items()},

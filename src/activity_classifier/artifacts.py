@@ -1,0 +1,246 @@
+"""Saving and loading models as verified, versioned artifacts.
+
+A model directory holds two files::
+
+    model.joblib     the fitted ActivityClassifier (joblib pickle)
+    metadata.json    format version, library versions, pipeline, labels, training data hash,
+                     settings, cross-validated metrics, creation time, and the model file's SHA-256
+
+Loading reads ``metadata.json`` first and checks the SHA-256 of ``model.joblib`` *before* unpickling it:
+joblib can execute code while loading, so a damaged or altered file is refused
+(:class:`~activity_classifier.exceptions.ModelIntegrityError`). A model written with another
+scikit-learn minor version is refused with a message saying which version to install
+(:class:`~activity_classifier.exceptions.ModelVersionError`). Older metadata formats are upgraded on load by
+the functions in ``_MIGRATIONS``, so artifacts keep loading when the format changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import platform
+import shutil
+import tempfile
+import warnings
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import joblib
+import sklearn
+
+from . import __version__
+from .exceptions import ModelArtifactError, ModelIntegrityError, ModelVersionError
+from .model import ActivityClassifier
+from .text import get_pipeline, pipeline_info
+
+__all__ = [
+    "FORMAT_VERSION",
+    "METADATA_FILE",
+    "MODEL_FILE",
+    "default_model_dir",
+    "file_sha256",
+    "load_model",
+    "read_metadata",
+    "save_model",
+]
+
+logger = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+MODEL_FILE = "model.joblib"
+METADATA_FILE = "metadata.json"
+
+#: ``version -> function`` upgrading metadata of that format version to the next one.
+_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def file_sha256(path: str | Path) -> str:
+    """Return the hex SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def default_model_dir() -> Path:
+    """Return the directory of the default model that ships with the package.
+
+    In an installed package it is ``activity_classifier/default_model``; in a source checkout (an
+    editable install) it is ``models/default`` at the repository root.
+    """
+    packaged = Path(str(resources.files("activity_classifier"))) / "default_model"
+    if (packaged / METADATA_FILE).is_file():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2] / "models" / "default"
+    return checkout if (checkout / METADATA_FILE).is_file() else packaged
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def save_model(
+    model: ActivityClassifier,
+    directory: str | Path,
+    *,
+    training_data: Mapping[str, Any] | None = None,
+    metrics: Mapping[str, Any] | None = None,
+) -> Path:
+    """Save a fitted model and its metadata to ``directory`` (replaced as a whole, atomically).
+
+    Parameters
+    ----------
+    model : ActivityClassifier
+        A fitted classifier.
+    directory : str or Path
+        Target directory; created, or replaced if it holds an earlier model.
+    training_data : mapping, optional
+        What the model was trained on, e.g. ``{"path": ..., "sha256": ..., "rows": ...}``.
+    metrics : mapping, optional
+        Cross-validated metrics to record.
+
+    Returns
+    -------
+    Path
+        The directory.
+    """
+    model._check_fitted()
+    dest = Path(directory)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+    tmp.chmod(0o755)  # mkdtemp makes it private; a model directory is meant to be shared
+    try:
+        model_path = tmp / MODEL_FILE
+        joblib.dump(model, model_path, compress=3)
+        params = model.get_params()
+        if params.get("lexicon") is not None and not isinstance(params["lexicon"], str | Path):
+            params["lexicon"] = "custom mapping (stored in the model)"
+        metadata = {
+            "format_version": FORMAT_VERSION,
+            "package": {"name": "activity-classifier", "version": __version__},
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "python_version": platform.python_version(),
+            "sklearn_version": sklearn.__version__,
+            "pipeline": pipeline_info(get_pipeline(model.pipeline)).as_dict(),
+            "labels": [str(c) for c in model.classes_],
+            "training_data": _json_safe(dict(training_data or {"rows": model.n_train_})),
+            "settings": _json_safe(params),
+            "metrics": _json_safe(dict(metrics or {})),
+            "model_file": {"name": MODEL_FILE, "sha256": file_sha256(model_path)},
+        }
+        (tmp / METADATA_FILE).write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        if dest.exists():
+            old = dest.with_name(f".{dest.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(dest, old)
+            os.replace(tmp, dest)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, dest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return dest
+
+
+def read_metadata(directory: str | Path) -> dict[str, Any]:
+    """Read a model directory's metadata, upgraded to the current format version.
+
+    Raises
+    ------
+    ModelArtifactError
+        If the directory or its metadata is missing or not valid JSON.
+    ModelVersionError
+        If the metadata was written by a newer format version.
+    """
+    d = Path(directory)
+    meta_path = d / METADATA_FILE
+    if not meta_path.is_file():
+        raise ModelArtifactError(f"{d}: not a model directory (no {METADATA_FILE})")
+    try:
+        meta = json.loads(meta_path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelArtifactError(f"{meta_path}: unreadable metadata ({exc.__class__.__name__})") from exc
+    if not isinstance(meta, dict) or not isinstance(meta.get("format_version"), int):
+        raise ModelArtifactError(f"{meta_path}: metadata has no integer format_version")
+    version = meta["format_version"]
+    if version > FORMAT_VERSION:
+        raise ModelVersionError(
+            f"{d}: model format {version} is newer than this activity-classifier "
+            f"({__version__}, format {FORMAT_VERSION}); upgrade the package"
+        )
+    while version < FORMAT_VERSION:
+        if version not in _MIGRATIONS:
+            raise ModelVersionError(f"{d}: model format {version} can no longer be read; retrain the model")
+        meta = _MIGRATIONS[version](meta)
+        version = meta["format_version"]
+    return dict(meta)
+
+
+def _minor(version: str) -> tuple[str, ...]:
+    return tuple(version.split(".")[:2])
+
+
+def load_model(directory: str | Path | None = None) -> ActivityClassifier:
+    """Load a saved model after verifying its hash and library versions.
+
+    Parameters
+    ----------
+    directory : str or Path, optional
+        A directory written by :func:`save_model`; the shipped default model when omitted.
+
+    Returns
+    -------
+    ActivityClassifier
+        The fitted classifier; its metadata is available as ``model.metadata_``.
+
+    Raises
+    ------
+    ModelArtifactError
+        If files are missing or unreadable.
+    ModelIntegrityError
+        If ``model.joblib`` does not match the SHA-256 in the metadata (it is then never unpickled).
+    ModelVersionError
+        If the format is newer than this package, or scikit-learn's minor version differs.
+    """
+    d = Path(directory) if directory is not None else default_model_dir()
+    meta = read_metadata(d)
+    model_file = meta.get("model_file", {})
+    model_path = d / str(model_file.get("name", MODEL_FILE))
+    if not model_path.is_file():
+        raise ModelArtifactError(f"{d}: model file {model_path.name} is missing")
+    expected = model_file.get("sha256")
+    if not expected or file_sha256(model_path) != expected:
+        raise ModelIntegrityError(
+            f"{model_path}: SHA-256 does not match metadata.json; the file is damaged or was altered, "
+            "and is not loaded (loading it could run code)"
+        )
+    saved_sklearn = str(meta.get("sklearn_version", "unknown"))
+    if _minor(saved_sklearn) != _minor(sklearn.__version__):
+        raise ModelVersionError(
+            f"{d}: model was saved with scikit-learn {saved_sklearn}, but {sklearn.__version__} is installed; "
+            f"install scikit-learn=={saved_sklearn} or retrain with 'activity-classifier train'"
+        )
+    try:
+        with warnings.catch_warnings():
+            # A patch-level difference is fine; sklearn warns about any difference at all.
+            warnings.simplefilter("ignore", category=sklearn.exceptions.InconsistentVersionWarning)
+            model = joblib.load(model_path)
+    except Exception as exc:
+        raise ModelArtifactError(f"{model_path}: cannot load model ({exc.__class__.__name__}: {exc})") from exc
+    if not isinstance(model, ActivityClassifier):
+        raise ModelArtifactError(f"{model_path}: does not hold an ActivityClassifier")
+    model.metadata_ = meta
+    return model

@@ -1,0 +1,373 @@
+"""The scikit-learn-compatible estimator :class:`ActivityClassifier`.
+
+Features are lemma word n-grams with compound heads, character n-grams within words, and the eleven
+keyword-rule scores, all from one spaCy pass per text (:mod:`activity_classifier.features`). A linear
+support-vector machine is fitted on them and its decision values are turned into calibrated probabilities
+by temperature scaling on internal cross-validation (on the project's corpus this gave a higher
+macro-F1, a lower Brier score and a third of the fitting time of a logistic regression). The hybrid
+policy (:mod:`activity_classifier.policy`) combines them with the rules.
+
+Examples
+--------
+>>> from activity_classifier import ActivityClassifier
+>>> texts = ["Webinar over feedback gevolgd", "Twee dagen op het onderwijscongres",
+...          "Workshop formatief toetsen gevolgd", "Keynotes en parallelsessies bijgewoond"]
+>>> clf = ActivityClassifier(calibration=None).fit(texts, ["pd_programme", "conference"] * 2)
+>>> clf.predict(["Een webinar over motivatie"]).tolist()
+['pd_programme']
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.model_selection import StratifiedKFold
+from sklearn.svm import LinearSVC
+from sklearn.utils.validation import check_is_fitted
+
+from .exceptions import InputDataError, NotFittedError
+from .features import Analysis, analyse, char_ngrams, word_ngrams
+from .policy import METHODS, Method, PolicySettings, Prediction, decide, rule_proba
+from .rules import RuleSet
+from .taxonomy import get_taxonomy
+from .text import BLANK
+
+__all__ = ["ActivityClassifier"]
+
+logger = logging.getLogger(__name__)
+
+#: Probabilities are mixed with this much of a uniform distribution, so that no type ever gets exactly 0.
+PROBA_FLOOR = 1e-3
+
+
+def _as_texts(X: Any) -> list[object]:
+    if isinstance(X, str):
+        raise InputDataError("expected a list of texts, got a single string; wrap it in a list")
+    if hasattr(X, "ndim") and getattr(X, "ndim", 1) > 1:
+        if X.shape[1] != 1:
+            raise InputDataError(f"expected one column of texts, got shape {X.shape}")
+        X = X.iloc[:, 0] if hasattr(X, "iloc") else np.asarray(X)[:, 0]
+    return list(X)
+
+
+def _top_terms(row: sp.csr_matrix, k: int, coef: np.ndarray, names: Sequence[str], n: int) -> list[str]:
+    """Return the readable features of one row that pushed most towards class ``k`` (no character n-grams)."""
+    # A binary linear model stores one coefficient row, for the second class.
+    weights = coef[k] if coef.shape[0] > 1 else (coef[0] if k == 1 else -coef[0])
+    contrib = row.data * weights[row.indices]
+    out: list[str] = []
+    for j in np.argsort(-contrib, kind="stable"):
+        if contrib[j] <= 0 or len(out) == n:
+            break
+        name = names[row.indices[j]]
+        if not name.startswith("char:"):
+            out.append(name)
+    return out
+
+
+class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
+    """Classify Dutch activity descriptions into the eleven types of the typology.
+
+    Parameters
+    ----------
+    method : {"hybrid", "model", "rules"}, default="hybrid"
+        Prediction policy used by :meth:`predict` and :meth:`explain`, see :mod:`activity_classifier.policy`.
+    pipeline : str, default="blank"
+        spaCy pipeline: ``"blank"`` (``spacy.blank("nl")`` + simplemma), ``"auto"``, or an installed name.
+    lexicon : str, Path, mapping or None, default=None
+        Keyword-rule lexicon; None uses the packaged one. The lexicon is stored with the fitted model.
+    C : float, default=0.5
+        Inverse regularisation strength of the linear SVM.
+    class_weight : "balanced" or None, default="balanced"
+        Class weights of the linear SVM.
+    char_features : bool, default=True
+        Use character 3-5-grams within words.
+    rule_features : bool, default=True
+        Use the eleven keyword-rule scores as features.
+    rule_weight : float, default=0.3
+        Scale of the rule features relative to the TF-IDF features.
+    calibration : {"temperature", "sigmoid", "isotonic"} or None, default="temperature"
+        Probability calibration on internal stratified cross-validation. None gives uncalibrated
+        probabilities (a softmax of the decision values), for quick experiments only.
+    calibration_folds : int, default=3
+        Folds of that internal cross-validation (fewer when a type has fewer examples).
+    accept_threshold, review_threshold, tie_margin : float
+        Thresholds of the hybrid policy, see :class:`activity_classifier.policy.PolicySettings`.
+    random_state : int, default=0
+        Seed of the internal cross-validation; the whole fit is deterministic given it.
+
+    Attributes
+    ----------
+    classes_ : ndarray of str
+        The types seen in training, sorted.
+    rules_ : RuleSet
+        The keyword rules, built from the lexicon at fit time.
+    word_vectorizer_, char_vectorizer_ : TfidfVectorizer
+        The fitted vectorizers (``char_vectorizer_`` is None without character features).
+    estimator_ : CalibratedClassifierCV or LinearSVC
+        The fitted, calibrated linear model.
+    n_train_ : int
+        Number of training texts.
+    """
+
+    def __init__(
+        self,
+        *,
+        method: Method = "hybrid",
+        pipeline: str = BLANK,
+        lexicon: Mapping[str, Any] | str | Path | None = None,
+        C: float = 0.5,
+        class_weight: str | None = "balanced",
+        char_features: bool = True,
+        rule_features: bool = True,
+        rule_weight: float = 0.3,
+        calibration: str | None = "temperature",
+        calibration_folds: int = 3,
+        accept_threshold: float = 0.6,
+        review_threshold: float = 0.4,
+        tie_margin: float = 0.25,
+        random_state: int = 0,
+    ) -> None:
+        self.method = method
+        self.pipeline = pipeline
+        self.lexicon = lexicon
+        self.C = C
+        self.class_weight = class_weight
+        self.char_features = char_features
+        self.rule_features = rule_features
+        self.rule_weight = rule_weight
+        self.calibration = calibration
+        self.calibration_folds = calibration_folds
+        self.accept_threshold = accept_threshold
+        self.review_threshold = review_threshold
+        self.tie_margin = tie_margin
+        self.random_state = random_state
+
+    # -- fitting -----------------------------------------------------------------------------------
+    def _validate_params(self) -> None:
+        if self.method not in METHODS:
+            raise ValueError(f"method must be one of {METHODS}, not {self.method!r}")
+        if self.calibration not in (None, "temperature", "sigmoid", "isotonic"):
+            raise ValueError(
+                f"calibration must be 'temperature', 'sigmoid', 'isotonic' or None, not {self.calibration!r}"
+            )
+        if not 0 <= self.review_threshold <= 1 or not 0 <= self.accept_threshold <= 1:
+            raise ValueError("accept_threshold and review_threshold must lie in [0, 1]")
+
+    def fit(self, X: Any, y: Any) -> ActivityClassifier:
+        """Fit the classifier.
+
+        Parameters
+        ----------
+        X : sequence of str
+            Activity descriptions (a list, array or pandas Series).
+        y : sequence of str
+            Their labels: taxonomy slugs (ids such as ``F4`` are accepted too).
+
+        Returns
+        -------
+        ActivityClassifier
+            The fitted estimator (``self``).
+
+        Raises
+        ------
+        InputDataError
+            If the lengths differ, there are fewer than two types, or a text is empty.
+        UnknownLabelError
+            If a label is not in the taxonomy (the message names the row).
+        """
+        self._validate_params()
+        texts = _as_texts(X)
+        labels = list(y)
+        if len(texts) != len(labels):
+            raise InputDataError(f"X has {len(texts)} texts but y has {len(labels)} labels")
+        tax = get_taxonomy()
+        clean_labels = []
+        for i, lab in enumerate(labels):
+            if lab not in tax:
+                raise InputDataError(f"label at index {i}: {tax.unknown_label_message(lab)}")
+            clean_labels.append(tax[lab].slug)
+        rules = RuleSet(self.lexicon, pipeline=self.pipeline)
+        # Already analysed texts (cross-validation analyses each text once) are used as they are.
+        docs: list[Analysis] = (
+            texts  # type: ignore[assignment]
+            if texts and all(isinstance(d, Analysis) for d in texts)
+            else analyse(texts, rules)
+        )
+        for i, d in enumerate(docs):
+            if not d.lemmas:
+                raise InputDataError(f"text at index {i} of the training data is empty")
+        y_arr = np.asarray(clean_labels, dtype=object)
+        classes, counts = np.unique(y_arr, return_counts=True)
+        if len(classes) < 2:
+            raise InputDataError("training data must contain at least two different labels")
+
+        self.rules_ = rules
+        self.lexicon_ = rules.lexicon
+        self.word_vectorizer_ = TfidfVectorizer(analyzer=word_ngrams, sublinear_tf=True, min_df=1)
+        self.word_vectorizer_.fit(docs)
+        self.char_vectorizer_ = None
+        if self.char_features:
+            self.char_vectorizer_ = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True, min_df=2)
+            self.char_vectorizer_.fit(docs)
+        features = self._features(docs)
+
+        base = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
+        folds = min(self.calibration_folds, int(counts.min()))
+        if self.calibration is None or folds < 2:
+            if self.calibration is not None:
+                logger.warning("a type has fewer than 2 examples: probabilities are not calibrated")
+            estimator: Any = base.fit(features, y_arr)
+        else:
+            cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.random_state)
+            estimator = CalibratedClassifierCV(base, method=self.calibration, cv=cv, ensemble=False)
+            estimator.fit(features, y_arr)
+        self.estimator_ = estimator
+        self.classes_ = np.asarray(estimator.classes_, dtype=object)
+        self.n_train_ = len(texts)
+        return self
+
+    def _features(self, docs: Sequence[Analysis]) -> sp.csr_matrix:
+        blocks = [self.word_vectorizer_.transform(docs)]
+        if self.char_vectorizer_ is not None:
+            blocks.append(self.char_vectorizer_.transform(docs))
+        if self.rule_features:
+            scores = self.rules_.score_matrix([d.rules for d in docs])
+            # log1p keeps many weak matches from outweighing one strong one.
+            blocks.append(sp.csr_matrix(np.log1p(scores) * self.rule_weight))
+        return sp.hstack(blocks, format="csr")
+
+    # -- prediction --------------------------------------------------------------------------------
+    def _check_fitted(self) -> None:
+        try:
+            check_is_fitted(self, "estimator_")
+        except Exception as exc:
+            raise NotFittedError(
+                "this ActivityClassifier is not fitted yet; call fit() or load a saved model first"
+            ) from exc
+
+    def analyse(self, X: Any) -> list[Analysis]:
+        """Process texts once (lemmas and rule matches) for reuse across the methods below."""
+        self._check_fitted()
+        return analyse(_as_texts(X), self.rules_)
+
+    def _docs(self, X: Any) -> list[Analysis]:
+        if isinstance(X, list) and X and all(isinstance(d, Analysis) for d in X):
+            return X
+        return self.analyse(X)
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Calibrated probabilities of the model, shape ``(n_texts, n_classes)``; every entry is > 0.
+
+        With ``method="rules"`` the rules' normalised scores are returned instead (uniform when they
+        abstain).
+        """
+        docs = self._docs(X)
+        if self.method == "rules":
+            classes = [str(c) for c in self.classes_]
+            return np.array([rule_proba(d.rules, classes) for d in docs]).reshape(len(docs), len(classes))
+        return self._model_proba(self._features(docs))
+
+    def _model_proba(self, features: sp.csr_matrix) -> np.ndarray:
+        est = self.estimator_
+        if isinstance(est, CalibratedClassifierCV):
+            proba = est.predict_proba(features)
+        else:
+            scores = np.atleast_2d(est.decision_function(features))
+            if scores.shape[0] != features.shape[0]:
+                scores = scores.T
+            if scores.shape[1] == 1:
+                scores = np.hstack([-scores, scores])
+            scores = np.exp(scores - scores.max(axis=1, keepdims=True))
+            proba = scores / scores.sum(axis=1, keepdims=True)
+        return np.asarray((1 - PROBA_FLOOR) * proba + PROBA_FLOOR / proba.shape[1])
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Uncalibrated decision values of the linear model, shape ``(n_texts, n_classes)``."""
+        docs = self._docs(X)
+        return np.asarray(self._linear_model().decision_function(self._features(docs)))
+
+    def _linear_model(self) -> LinearSVC:
+        est = self.estimator_
+        if isinstance(est, CalibratedClassifierCV):
+            return est.calibrated_classifiers_[0].estimator
+        return est
+
+    def explain(self, X: Any, method: Method | None = None, n_terms: int = 5) -> list[Prediction]:
+        """Predict with full provenance: label, confidence, source, review flag, alternatives, evidence.
+
+        Parameters
+        ----------
+        X : sequence of str
+            Texts; empty ones get no label and are flagged ``empty_text``.
+        method : {"hybrid", "model", "rules"}, optional
+            Overrides the estimator's ``method`` for this call.
+        n_terms : int, default=5
+            How many of the most important lemma features to report per item.
+
+        Returns
+        -------
+        list of Prediction
+        """
+        docs = self._docs(X)
+        method = method or self.method
+        if method not in METHODS:
+            raise ValueError(f"method must be one of {METHODS}, not {method!r}")
+        settings = PolicySettings(self.accept_threshold, self.review_threshold, self.tie_margin)
+        classes = list(self.classes_)
+        out: list[Prediction] = []
+        features = self._features(docs) if method != "rules" and docs else None
+        proba = None
+        if features is not None:
+            proba = self._model_proba(features)
+        coef = self._linear_model().coef_ if features is not None else None
+        names = self._feature_names() if features is not None else None
+        for i, doc in enumerate(docs):
+            row_terms = None
+            if features is not None and coef is not None and names is not None:
+                row = features.getrow(i)
+
+                def row_terms(label: str, row: sp.csr_matrix = row) -> list[str]:
+                    return _top_terms(row, classes.index(label), coef, names, n_terms)
+
+            out.append(
+                decide(
+                    method,
+                    classes,
+                    doc.rules,
+                    proba[i] if proba is not None else None,
+                    settings,
+                    empty=not doc.lemmas,
+                    truncated=doc.truncated,
+                    top_terms_for=row_terms,
+                )
+            )
+        return out
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Predicted slugs under the estimator's ``method``; None for empty texts (or rule abstentions)."""
+        return np.asarray([p.label for p in self.explain(X)], dtype=object)
+
+    def _feature_names(self) -> list[str]:
+        if getattr(self, "_feature_names_cache", None) is None:
+            names = [str(n) for n in self.word_vectorizer_.get_feature_names_out()]
+            if self.char_vectorizer_ is not None:
+                names += ["char:" + str(n) for n in self.char_vectorizer_.get_feature_names_out()]
+            if self.rule_features:
+                names += [f"rule:{s}" for s in self.rules_.slugs]
+            self._feature_names_cache: list[str] | None = names
+        assert self._feature_names_cache is not None
+        return self._feature_names_cache
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state.pop("_feature_names_cache", None)
+        return state

@@ -1,0 +1,276 @@
+"""Keyword rules: a researcher-editable lexicon applied with spaCy, one named rule per activity type.
+
+Each rule scores one type from the words and phrases of ``lexicon.toml`` (matched on lemmas with a
+:class:`spacy.matcher.PhraseMatcher`) and from compound heads (``teamvergadering`` ends in
+``vergadering``). A rule *abstains* (scores 0) when nothing matches. A match does not count when a
+negation precedes it in the same sentence (``geen webinar gevolgd``) or when the sentence dismisses the
+activity (``het congres ging niet door``).
+
+Examples
+--------
+>>> from activity_classifier.rules import RuleSet
+>>> rules = RuleSet.default()
+>>> result = rules.apply(["Twee dagen naar het jaarcongres in Utrecht"])[0]
+>>> result.top
+'conference'
+>>> result.matches["conference"]
+('jaarcongres',)
+>>> rules.apply(["Ik heb geen webinar gevolgd"])[0].abstained
+True
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from .exceptions import LexiconError
+from .taxonomy import get_taxonomy
+from .text import BLANK, clean_text, get_pipeline, split_compound, text_lexicon
+
+__all__ = ["KeywordRule", "RuleResult", "RuleSet", "load_lexicon"]
+
+STRONG_WEIGHT = 2.0
+WEAK_WEIGHT = 1.0
+_DISMISSAL = "__dismissal__"
+
+
+def load_lexicon(source: str | Path | Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Read and validate a keyword lexicon.
+
+    Parameters
+    ----------
+    source : str, Path, mapping or None
+        A TOML file, an already parsed mapping, or ``None`` for the packaged ``lexicon.toml``.
+
+    Returns
+    -------
+    dict
+        The lexicon with keys ``types`` (slug -> {strong, weak, heads}), ``negation_window``, ``dismissals``.
+
+    Raises
+    ------
+    LexiconError
+        If the file cannot be parsed, names an unknown type, or a list holds something other than text.
+    """
+    name = "packaged lexicon.toml"
+    try:
+        if source is None:
+            raw: Mapping[str, Any] = tomllib.loads(
+                resources.files("activity_classifier").joinpath("resources/lexicon.toml").read_text("utf-8")
+            )
+        elif isinstance(source, str | Path):
+            name = str(source)
+            raw = tomllib.loads(Path(source).read_text("utf-8"))
+        else:
+            name = "lexicon mapping"
+            raw = source
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise LexiconError(f"{name}: cannot read lexicon: {exc}") from exc
+    tax = get_taxonomy()
+    types = raw.get("types")
+    if not isinstance(types, Mapping) or not types:
+        raise LexiconError(f"{name}: no [types.<slug>] tables")
+    clean: dict[str, dict[str, list[str]]] = {}
+    for slug, entry in types.items():
+        if slug not in tax:
+            raise LexiconError(f"{name}: [types.{slug}]: {tax.unknown_label_message(slug)}")
+        clean[slug] = {}
+        for key in ("strong", "weak", "heads"):
+            values = entry.get(key, [])
+            if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+                raise LexiconError(f"{name}: [types.{slug}].{key} must be a list of non-empty strings")
+            clean[slug][key] = [v.strip().lower() for v in values]
+    window = raw.get("negation_window", 4)
+    dismissals = raw.get("dismissals", [])
+    if not isinstance(window, int) or window < 0:
+        raise LexiconError(f"{name}: negation_window must be a non-negative integer")
+    if not isinstance(dismissals, list) or not all(isinstance(v, str) for v in dismissals):
+        raise LexiconError(f"{name}: dismissals must be a list of strings")
+    return {"types": clean, "negation_window": window, "dismissals": [d.lower() for d in dismissals]}
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """What the rule set found in one text.
+
+    Attributes
+    ----------
+    scores : dict
+        Slug -> summed weight of the matched (not negated) terms; every slug is present.
+    matches : dict
+        Slug -> the matched terms, as they appear in the text, for the slugs that matched.
+    negated : tuple of str
+        Terms that matched but were ignored because of a negation or a dismissal.
+    """
+
+    scores: dict[str, float]
+    matches: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    negated: tuple[str, ...] = ()
+
+    @property
+    def abstained(self) -> bool:
+        """True when no rule matched."""
+        return not any(self.scores.values())
+
+    @property
+    def top(self) -> str | None:
+        """The highest-scoring slug (first in typology order on ties), or None when abstaining."""
+        if self.abstained:
+            return None
+        return max(self.scores, key=lambda s: self.scores[s])
+
+    @property
+    def margin(self) -> float:
+        """Share of the total score held by the top type (1.0 when only one type matched)."""
+        total = sum(self.scores.values())
+        return max(self.scores.values()) / total if total else 0.0
+
+
+@dataclass(frozen=True)
+class KeywordRule:
+    """The rule of one activity type: its strong and weak terms and compound heads.
+
+    Attributes
+    ----------
+    name : str
+        The type's slug.
+    strong, weak, heads : tuple of str
+        Lexicon entries, lower-cased.
+    """
+
+    name: str
+    strong: tuple[str, ...]
+    weak: tuple[str, ...]
+    heads: tuple[str, ...]
+
+
+class RuleSet:
+    """All keyword rules, applied together to texts.
+
+    Parameters
+    ----------
+    lexicon : mapping, str, Path or None, default=None
+        The lexicon (see :func:`load_lexicon`); ``None`` uses the packaged one.
+    pipeline : str, default="blank"
+        Name of the spaCy pipeline, see :func:`activity_classifier.text.get_pipeline`.
+    """
+
+    def __init__(self, lexicon: Mapping[str, Any] | str | Path | None = None, pipeline: str = BLANK) -> None:
+        self.lexicon = load_lexicon(lexicon)
+        self.pipeline = pipeline
+        self.slugs = get_taxonomy().slugs
+        self.rules = tuple(
+            KeywordRule(
+                name=slug,
+                strong=tuple(entry["strong"]),
+                weak=tuple(entry["weak"]),
+                heads=tuple(entry["heads"]),
+            )
+            for slug, entry in self.lexicon["types"].items()
+        )
+        self._matcher: PhraseMatcher | None = None
+        self._weights: dict[tuple[str, str], float] = {}
+        self._heads: dict[str, list[str]] = {}
+        for rule in self.rules:
+            for head in rule.heads:
+                self._heads.setdefault(head, []).append(rule.name)
+
+    @classmethod
+    def default(cls) -> RuleSet:
+        """Return the rule set of the packaged lexicon."""
+        return cls()
+
+    def __getstate__(self) -> dict[str, Any]:
+        # spaCy matchers hold a vocabulary; rebuild them after unpickling instead of storing them.
+        state = self.__dict__.copy()
+        state["_matcher"] = None
+        return state
+
+    def _build_matcher(self) -> PhraseMatcher:
+        nlp = get_pipeline(self.pipeline)
+        matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        for rule in self.rules:
+            for terms, weight in ((rule.strong, STRONG_WEIGHT), (rule.weak, WEAK_WEIGHT)):
+                for term in terms:
+                    key = f"{rule.name}|{term}"
+                    self._weights[(rule.name, term)] = max(weight, self._weights.get((rule.name, term), 0.0))
+                    matcher.add(key, [nlp(term)])
+        matcher.add(_DISMISSAL, list(nlp.pipe(self.lexicon["dismissals"])))
+        return matcher
+
+    @property
+    def matcher(self) -> PhraseMatcher:
+        """The spaCy phrase matcher over lemmas (built on first use)."""
+        if self._matcher is None:
+            self._matcher = self._build_matcher()
+        return self._matcher
+
+    def _negated(self, doc: Doc, start: int) -> bool:
+        negations = text_lexicon().negations
+        window = self.lexicon["negation_window"]
+        sent_start = doc[start].sent.start if doc.has_annotation("SENT_START") else 0
+        for i in range(max(sent_start, start - window), start):
+            if doc[i].lower_ in negations:
+                nxt = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+                if nxt not in ("alleen", "enkel", "zomaar", "eerder", "eens"):  # "niet alleen ... maar ook"
+                    return True
+        return False
+
+    def apply_doc(self, doc: Doc) -> RuleResult:
+        """Apply every rule to one processed doc."""
+        vocab = doc.vocab
+        raw = self.matcher(doc)
+        dismissed_sents = {
+            doc[s].sent.start if doc.has_annotation("SENT_START") else 0
+            for m, s, _ in raw
+            if vocab.strings[m] == _DISMISSAL
+        }
+        found: dict[str, dict[str, float]] = {}
+        negated: list[str] = []
+
+        def hit(slug: str, term: str, weight: float, start: int) -> None:
+            sent = doc[start].sent.start if doc.has_annotation("SENT_START") else 0
+            if sent in dismissed_sents or self._negated(doc, start):
+                negated.append(term)
+                return
+            found.setdefault(slug, {})
+            found[slug][term] = max(weight, found[slug].get(term, 0.0))
+
+        for match_id, start, end in raw:
+            key = vocab.strings[match_id]
+            if key == _DISMISSAL:
+                continue
+            slug, term = key.split("|", 1)
+            hit(slug, doc[start:end].text.lower(), self._weights[(slug, term)], start)
+        for token in doc:
+            lemma = token.lemma_.lower()
+            parts = split_compound(lemma)
+            if len(parts) == 2:
+                for slug in self._heads.get(parts[1], ()):
+                    hit(slug, token.lower_, STRONG_WEIGHT, token.i)
+        scores = {slug: 0.0 for slug in self.slugs}
+        for slug, terms in found.items():
+            scores[slug] = float(sum(terms.values()))
+        matches = {slug: tuple(terms) for slug, terms in found.items()}
+        return RuleResult(scores=scores, matches=matches, negated=tuple(dict.fromkeys(negated)))
+
+    def apply(self, texts: Iterable[object], batch_size: int = 256) -> list[RuleResult]:
+        """Apply the rules to raw texts (cleaned with :func:`activity_classifier.text.clean_text`)."""
+        nlp = get_pipeline(self.pipeline)
+        docs = nlp.pipe((clean_text(t) for t in texts), batch_size=batch_size)
+        return [self.apply_doc(doc) for doc in docs]
+
+    def score_matrix(self, results: Sequence[RuleResult]) -> np.ndarray:
+        """Stack results into an ``(n_texts, 11)`` array of scores in typology order."""
+        return np.array([[r.scores[s] for s in self.slugs] for r in results], dtype=float).reshape(
+            len(results), len(self.slugs)
+        )
