@@ -170,7 +170,8 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         X : sequence of str
             Activity descriptions (a list, array or pandas Series).
         y : sequence of str
-            Their labels: taxonomy slugs (ids such as ``F4`` are accepted too).
+            Their labels: taxonomy slugs (ids such as ``F4`` are accepted too). Non-string labels, such as
+            the integers scikit-learn's ``cross_val_predict`` passes, are used as they are.
 
         Returns
         -------
@@ -181,8 +182,7 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         ------
         InputDataError
             If the lengths differ, there are fewer than two types, or a text is empty.
-        UnknownLabelError
-            If a label is not in the taxonomy (the message names the row).
+            Also if a string label is not in the taxonomy (the message names its index).
         """
         self._validate_params()
         texts = _as_texts(X)
@@ -190,11 +190,15 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         if len(texts) != len(labels):
             raise InputDataError(f"X has {len(texts)} texts but y has {len(labels)} labels")
         tax = get_taxonomy()
-        clean_labels = []
+        clean_labels: list[Any] = []
         for i, lab in enumerate(labels):
-            if lab not in tax:
-                raise InputDataError(f"label at index {i}: {tax.unknown_label_message(lab)}")
-            clean_labels.append(tax[lab].slug)
+            if isinstance(lab, str):
+                if lab.strip() not in tax:
+                    raise InputDataError(f"label at index {i}: {tax.unknown_label_message(lab)}")
+                clean_labels.append(tax[lab.strip()].slug)
+            else:
+                # Encoded labels (cross_val_predict passes integers) are used as they are.
+                clean_labels.append(lab)
         rules = RuleSet(self.lexicon, pipeline=self.pipeline)
         # Already analysed texts (cross-validation analyses each text once) are used as they are.
         docs: list[Analysis] = (
@@ -205,7 +209,7 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         for i, d in enumerate(docs):
             if not d.lemmas:
                 raise InputDataError(f"text at index {i} of the training data is empty")
-        y_arr = np.asarray(clean_labels, dtype=object)
+        y_arr = np.asarray(clean_labels, dtype=object if all(isinstance(v, str) for v in clean_labels) else None)
         classes, counts = np.unique(y_arr, return_counts=True)
         if len(classes) < 2:
             raise InputDataError("training data must contain at least two different labels")

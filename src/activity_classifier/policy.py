@@ -106,7 +106,7 @@ def _keywords(rules: RuleResult, label: str | None) -> list[str]:
 
 
 def _make(
-    label: str | None,
+    label: Any,
     confidence: float,
     source: str,
     reasons: list[str],
@@ -115,7 +115,7 @@ def _make(
     top_terms: Sequence[str] = (),
 ) -> Prediction:
     tax = get_taxonomy()
-    t = tax[label] if label else None
+    t = tax[label] if isinstance(label, str) and label in tax else None
     return Prediction(
         label=label,
         label_nl=t.name_nl if t else None,
