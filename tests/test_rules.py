@@ -81,7 +81,7 @@ def test_niet_alleen_is_not_a_negation(rules):
     [
         ("Wekelijks teamoverleg bijgewoond", "interaction_collaboration", "teamoverleg"),
         ("Naar het praktijkonderwijscongres geweest", "conference", "praktijkonderwijscongres"),
-        ("Ik doe de verkorte lerarenopleiding", "degree_course", "lerarenopleiding"),
+        ("Ik volgde een teamtraining over agressie", "pd_programme", "teamtraining"),
         ("De vakgroepvergadering was nuttig", "interaction_collaboration", "vakgroepvergadering"),
     ],
 )

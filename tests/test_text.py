@@ -28,6 +28,8 @@ LEMMA_TABLE = [
     ("Ik heb mijn lessen geëvalueerd met de studenten", ["les", "evalueren", "student"]),
     ("Ik volg de masteropleiding Leren en Innoveren", ["volgen", "masteropleiding"]),
     ("Wij organiseerden de open dagen", ["organiseren", "open", "dag"]),
+    ("Mentorgesprekken en coachingsgesprekken gehad", ["mentorgesprek", "coachingsgesprek"]),
+    ("Twee studentenenquêtes over werkplekbegeleiders", ["studentenenquête", "werkplekbegeleider"]),
     ("Ik heb boeken gelezen en podcasts geluisterd", ["boek", "lezen", "podcast"]),
 ]
 

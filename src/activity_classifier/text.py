@@ -94,7 +94,20 @@ def _lemmatize_word(word: str) -> str:
     if word in overrides:
         return overrides[word]
     lemma: str = simplemma.lemmatize(word, lang="nl")
+    if lemma == word and len(word) >= 8 and not simplemma.is_known(word, lang="nl"):
+        lemma = _lemmatize_compound(word)
     return lemma.lower()
+
+
+def _lemmatize_compound(word: str) -> str:
+    # simplemma knows few compounds ("mentorgesprekken" stays as it is). Dutch compounds inflect on
+    # their last part, so lemmatize the longest known tail and keep the rest: "mentor" + "gesprek".
+    for i in range(3, len(word) - 3):
+        tail = word[i:]
+        if simplemma.is_known(tail, lang="nl"):
+            tail_lemma: str = simplemma.lemmatize(tail, lang="nl")
+            return word[:i] + tail_lemma
+    return word
 
 
 class SimplemmaLemmatizer:
@@ -281,7 +294,7 @@ def split_compound(word: str) -> tuple[str, ...]:
     """
     w = word.lower()
     for head in text_lexicon().compound_heads:
-        if w.endswith(head) and len(w) - len(head) >= 3:
+        if w.endswith(head) and len(w) - len(head) >= 4:
             modifier = w[: -len(head)]
             if (
                 modifier.endswith("s")
