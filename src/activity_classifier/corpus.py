@@ -25,7 +25,6 @@ __all__ = [
     "LENGTH_BANDS",
     "LabelledData",
     "bundled_corpus_path",
-    "bundled_holdout_path",
     "length_band",
     "load_labelled",
     "near_duplicates",
@@ -99,11 +98,6 @@ def bundled_corpus_path() -> Path:
     """Path of the bundled training corpus (packaged copy, or ``data/`` in a source checkout)."""
     packaged = Path(str(resources.files("activity_classifier"))) / "corpus" / "labelled_activities.csv"
     return packaged if packaged.is_file() else _repo_data("labelled_activities.csv")
-
-
-def bundled_holdout_path() -> Path:
-    """Path of the independent holdout file (only in a source checkout: ``data/holdout_activities.csv``)."""
-    return _repo_data("holdout_activities.csv")
 
 
 @dataclass(frozen=True)
