@@ -50,9 +50,11 @@ __all__ = [
     "TextLexicon",
     "clean_text",
     "get_pipeline",
+    "lemma_table",
     "lemmas",
     "lemmatize_texts",
     "pipeline_info",
+    "remember_lemmas",
     "split_compound",
     "text_lexicon",
 ]
@@ -88,11 +90,29 @@ def text_lexicon() -> TextLexicon:
     )
 
 
+#: Lemmas known before simplemma is asked; filled by :func:`remember_lemmas` (a fitted model brings the
+#: lemmas of its training vocabulary, so that predicting usually never loads simplemma's dictionary,
+#: which costs about 0.3 s at start-up).
+_LEMMA_TABLE: dict[str, str] = {}
+
+
+def remember_lemmas(table: dict[str, str]) -> None:
+    """Add ``word -> lemma`` pairs (as computed by this module earlier) to the lemma table."""
+    _LEMMA_TABLE.update(table)
+
+
+def lemma_table(words: Iterable[str]) -> dict[str, str]:
+    """Return ``word -> lemma`` for lower-cased words, computed exactly as the pipeline does."""
+    return {w: _lemmatize_word(w) for w in words}
+
+
 @lru_cache(maxsize=200_000)
 def _lemmatize_word(word: str) -> str:
     overrides = text_lexicon().lemma_overrides
     if word in overrides:
         return overrides[word]
+    if word in _LEMMA_TABLE:
+        return _LEMMA_TABLE[word]
     lemma: str = simplemma.lemmatize(word, lang="nl")
     if lemma == word and len(word) >= 8 and not simplemma.is_known(word, lang="nl"):
         lemma = _lemmatize_compound(word)
