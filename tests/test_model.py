@@ -134,3 +134,21 @@ def test_accepts_ids_as_labels(tiny_data):
     ids = {"pd_programme": "F1", "conference": "F4", "information_sources": "I4", "interaction_collaboration": "I2"}
     clf = ActivityClassifier(calibration=None).fit(texts, [ids[lab] for lab in labels])
     assert "conference" in clf.classes_
+
+
+def test_fast_char_transform_equals_sklearn(fitted):
+    from activity_classifier.features import CharTransformer
+
+    docs = fitted.analyse(["Webinar gevolgd, daarna (zelf) geëvalueerd!", "", "Teamoverleg en TEAMOVERLEG", "xq"])
+    fast = CharTransformer(fitted.char_vectorizer_).transform(docs)
+    slow = fitted.char_vectorizer_.transform(docs)
+    assert fast.shape == slow.shape
+    np.testing.assert_allclose(fast.toarray(), slow.toarray(), atol=1e-12)
+
+
+def test_refit_forgets_cached_state(tiny_data):
+    texts, labels = tiny_data
+    clf = ActivityClassifier(calibration=None).fit(texts, labels)
+    clf.explain(["Webinar gevolgd"])
+    clf.fit(texts[:12], labels[:12])
+    assert clf.predict_proba(["Webinar gevolgd"]).shape == (1, 2)

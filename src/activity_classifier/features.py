@@ -12,10 +12,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .rules import RuleResult, RuleSet
-from .text import MAX_TEXT_CHARS, clean_text, get_pipeline, lemmas, split_compound
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
 
-__all__ = ["Analysis", "analyse", "char_ngrams", "word_ngrams"]
+from .rules import RuleResult, RuleSet
+from .text import MAX_TEXT_CHARS, clean_text, get_pipeline, split_compound, token_view
+
+__all__ = ["Analysis", "CharTransformer", "analyse", "char_ngrams", "word_ngrams"]
 
 CHAR_MIN = 3
 CHAR_MAX = 5
@@ -65,11 +70,12 @@ def analyse(texts: Iterable[object], rules: RuleSet, batch_size: int = 256) -> l
     nlp = get_pipeline(rules.pipeline)
     out = []
     for original, text, doc in zip(raw, cleaned, nlp.pipe(cleaned, batch_size=batch_size), strict=True):
+        view = token_view(doc)
         out.append(
             Analysis(
                 text=text,
-                lemmas=tuple(lemmas(doc)),
-                rules=rules.apply_doc(doc),
+                lemmas=view.words,
+                rules=rules.apply_doc(doc, view),
                 truncated=len(" ".join(original.split())) > MAX_TEXT_CHARS,
             )
         )
@@ -95,6 +101,10 @@ def _word_char_ngrams(word: str) -> tuple[str, ...]:
     return tuple(padded[i : i + k] for k in range(CHAR_MIN, CHAR_MAX + 1) for i in range(n - k + 1))
 
 
+def _char_words(doc: Analysis) -> list[str]:
+    return [w.strip(".,;:!?()[]\"'") for w in doc.text.lower().split()]
+
+
 def char_ngrams(doc: Analysis) -> list[str]:
     """Character 3- to 5-grams within each lower-cased word (like ``char_wb``), cached per word.
 
@@ -102,9 +112,60 @@ def char_ngrams(doc: Analysis) -> list[str]:
     (``teamoverleg``, ``team-overleg``, ``teamoverlegje``) that lemma features miss.
     """
     feats: list[str] = []
-    for word in doc.text.lower().split():
-        feats.extend(_word_char_ngrams(word.strip(".,;:!?()[]\"'")))
+    for word in _char_words(doc):
+        feats.extend(_word_char_ngrams(word))
     return feats
+
+
+class CharTransformer:
+    """Fast ``transform`` for a fitted :class:`TfidfVectorizer` whose analyzer is :func:`char_ngrams`.
+
+    scikit-learn looks every n-gram of every document up in the vocabulary, in Python; this looks up the
+    n-grams of each distinct word once and caches the column indices, then applies the same sublinear
+    TF, IDF weighting and L2 normalisation. The result equals ``vectorizer.transform`` (a test checks it).
+
+    Parameters
+    ----------
+    vectorizer : TfidfVectorizer
+        Fitted, with ``analyzer=char_ngrams``, ``sublinear_tf=True`` and ``norm="l2"``.
+    """
+
+    def __init__(self, vectorizer: TfidfVectorizer) -> None:
+        self.vectorizer = vectorizer
+        self._cache: dict[str, np.ndarray] = {}
+
+    def _columns(self, word: str) -> np.ndarray:
+        cols = self._cache.get(word)
+        if cols is None:
+            vocab = self.vectorizer.vocabulary_
+            cols = np.fromiter((vocab[g] for g in _word_char_ngrams(word) if g in vocab), dtype=np.int64)
+            if len(self._cache) < 500_000:
+                self._cache[word] = cols
+        return cols
+
+    def transform(self, docs: Sequence[Analysis]) -> sp.csr_matrix:
+        """Return the TF-IDF matrix of ``docs``."""
+        n_features = len(self.vectorizer.vocabulary_)
+        indptr = [0]
+        indices: list[np.ndarray] = []
+        counts: list[np.ndarray] = []
+        empty = np.empty(0, dtype=np.int64)
+        for doc in docs:
+            parts = [self._columns(w) for w in _char_words(doc)]
+            cols = np.concatenate(parts) if parts else empty
+            uniq, cnt = np.unique(cols, return_counts=True)
+            indices.append(uniq)
+            counts.append(cnt)
+            indptr.append(indptr[-1] + len(uniq))
+        data = np.concatenate(counts).astype(np.float64) if counts else np.empty(0)
+        matrix = sp.csr_matrix(
+            (data, np.concatenate(indices) if indices else empty, np.asarray(indptr)),
+            shape=(len(docs), n_features),
+        )
+        np.log(matrix.data, out=matrix.data)
+        matrix.data += 1.0
+        matrix = matrix @ sp.diags(self.vectorizer.idf_)
+        return normalize(matrix, norm="l2", copy=False).tocsr()
 
 
 def texts_of(docs: Sequence[Analysis]) -> list[str]:

@@ -34,7 +34,7 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from .exceptions import InputDataError, NotFittedError
-from .features import Analysis, analyse, char_ngrams, word_ngrams
+from .features import Analysis, CharTransformer, analyse, char_ngrams, word_ngrams
 from .policy import METHODS, Method, PolicySettings, Prediction, decide, rule_proba
 from .rules import RuleSet
 from .taxonomy import get_taxonomy
@@ -46,6 +46,7 @@ logger = logging.getLogger(__name__)
 
 #: Probabilities are mixed with this much of a uniform distribution, so that no type ever gets exactly 0.
 PROBA_FLOOR = 1e-3
+_EXPLAIN_BATCH = 2_000
 
 
 def _as_texts(X: Any) -> list[object]:
@@ -223,6 +224,8 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         if len(classes) < 2:
             raise InputDataError("training data must contain at least two different labels")
 
+        self._char_transformer: CharTransformer | None = None
+        self._feature_names_cache: list[str] | None = None
         self.rules_ = rules
         self.lexicon_ = rules.lexicon
         self.lemma_table_ = self._vocabulary_lemmas(docs, rules)
@@ -264,7 +267,10 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     def _features(self, docs: Sequence[Analysis]) -> sp.csr_matrix:
         blocks = [self.word_vectorizer_.transform(docs)]
         if self.char_vectorizer_ is not None:
-            blocks.append(self.char_vectorizer_.transform(docs))
+            if getattr(self, "_char_transformer", None) is None:
+                self._char_transformer = CharTransformer(self.char_vectorizer_)
+            assert self._char_transformer is not None
+            blocks.append(self._char_transformer.transform(docs))
         if self.rule_features:
             scores = self.rules_.score_matrix([d.rules for d in docs])
             # log1p keeps many weak matches from outweighing one strong one.
@@ -344,6 +350,15 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         -------
         list of Prediction
         """
+        if not (isinstance(X, list) and X and all(isinstance(d, Analysis) for d in X)):
+            texts = _as_texts(X)
+            if len(texts) > _EXPLAIN_BATCH:
+                # Bounded memory for large inputs: analyse and featurise one batch at a time.
+                return [
+                    p
+                    for i in range(0, len(texts), _EXPLAIN_BATCH)
+                    for p in self.explain(texts[i : i + _EXPLAIN_BATCH], method=method, n_terms=n_terms)
+                ]
         docs = self._docs(X)
         method = method or self.method
         if method not in METHODS:
@@ -390,11 +405,12 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                 names += ["char:" + str(n) for n in self.char_vectorizer_.get_feature_names_out()]
             if self.rule_features:
                 names += [f"rule:{s}" for s in self.rules_.slugs]
-            self._feature_names_cache: list[str] | None = names
+            self._feature_names_cache = names
         assert self._feature_names_cache is not None
         return self._feature_names_cache
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state.pop("_feature_names_cache", None)
+        state.pop("_char_transformer", None)
         return state

@@ -34,7 +34,7 @@ from spacy.tokens import Doc
 
 from .exceptions import LexiconError
 from .taxonomy import get_taxonomy
-from .text import BLANK, clean_text, get_pipeline, split_compound, text_lexicon
+from .text import BLANK, TokenView, clean_text, get_pipeline, split_compound, text_lexicon, token_view
 
 __all__ = ["KeywordRule", "RuleResult", "RuleSet", "load_lexicon"]
 
@@ -214,32 +214,28 @@ class RuleSet:
             self._matcher = self._build_matcher()
         return self._matcher
 
-    def _negated(self, doc: Doc, start: int) -> bool:
+    def _negated(self, view: TokenView, start: int) -> bool:
         negations = text_lexicon().negations
         window = self.lexicon["negation_window"]
-        sent_start = doc[start].sent.start if doc.has_annotation("SENT_START") else 0
-        for i in range(max(sent_start, start - window), start):
-            if doc[i].lower_ in negations:
-                nxt = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+        for i in range(max(view.sentence[start], start - window), start):
+            if view.lower[i] in negations:
+                nxt = view.lower[i + 1] if i + 1 < len(view.lower) else ""
                 if nxt not in ("alleen", "enkel", "zomaar", "eerder", "eens"):  # "niet alleen ... maar ook"
                     return True
         return False
 
-    def apply_doc(self, doc: Doc) -> RuleResult:
-        """Apply every rule to one processed doc."""
+    def apply_doc(self, doc: Doc, view: TokenView | None = None) -> RuleResult:
+        """Apply every rule to one processed doc (``view``: its :func:`token_view`, if already read)."""
+        if view is None:
+            view = token_view(doc)
         vocab = doc.vocab
         raw = self.matcher(doc)
-        dismissed_sents = {
-            doc[s].sent.start if doc.has_annotation("SENT_START") else 0
-            for m, s, _ in raw
-            if vocab.strings[m] == _DISMISSAL
-        }
+        dismissed_sents = {view.sentence[s] for m, s, _ in raw if vocab.strings[m] == _DISMISSAL}
         found: dict[str, dict[str, float]] = {}
         negated: list[str] = []
 
         def hit(slug: str, term: str, weight: float, start: int) -> None:
-            sent = doc[start].sent.start if doc.has_annotation("SENT_START") else 0
-            if sent in dismissed_sents or self._negated(doc, start):
+            if view.sentence[start] in dismissed_sents or self._negated(view, start):
                 negated.append(term)
                 return
             found.setdefault(slug, {})
@@ -250,13 +246,12 @@ class RuleSet:
             if key == _DISMISSAL:
                 continue
             slug, term = key.split("|", 1)
-            hit(slug, doc[start:end].text.lower(), self._weights[(slug, term)], start)
-        for token in doc:
-            lemma = token.lemma_.lower()
+            hit(slug, " ".join(view.lower[start:end]), self._weights[(slug, term)], start)
+        for i, lemma in enumerate(view.lemma):
             parts = split_compound(lemma)
             if len(parts) == 2:
                 for slug in self._heads.get(parts[1], ()):
-                    hit(slug, token.lower_, STRONG_WEIGHT, token.i)
+                    hit(slug, view.lower[i], STRONG_WEIGHT, i)
         scores = {slug: 0.0 for slug in self.slugs}
         for slug, terms in found.items():
             scores[slug] = float(sum(terms.values()))

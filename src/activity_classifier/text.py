@@ -36,8 +36,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+import numpy as np
 import simplemma
 import spacy
+from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LOWER, ORTH  # type: ignore[import-not-found]
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -48,6 +50,7 @@ __all__ = [
     "MAX_TEXT_CHARS",
     "PipelineInfo",
     "TextLexicon",
+    "TokenView",
     "clean_text",
     "get_pipeline",
     "lemma_table",
@@ -57,6 +60,7 @@ __all__ = [
     "remember_lemmas",
     "split_compound",
     "text_lexicon",
+    "token_view",
 ]
 
 logger = logging.getLogger(__name__)
@@ -131,14 +135,32 @@ def _lemmatize_compound(word: str) -> str:
 
 
 class SimplemmaLemmatizer:
-    """spaCy component that sets ``token.lemma_`` with simplemma; needs no POS tags and no download."""
+    """spaCy component that sets ``token.lemma_`` with simplemma; needs no POS tags and no download.
+
+    It works on the doc's arrays of string hashes rather than on Token objects (creating those is the
+    slowest part of iterating a doc), with a cache from word hash to lemma hash.
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[int, int] = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        for token in doc:
-            if _WORD.search(token.text):
-                token.lemma_ = _lemmatize_word(token.lower_)
-            else:
-                token.lemma_ = token.text
+        if not len(doc):
+            return doc
+        strings = doc.vocab.strings
+        cache = self._cache
+        arr = doc.to_array([ORTH, LOWER])
+        out = np.empty((len(doc), 1), dtype=np.uint64)
+        for i, (orth, low) in enumerate(arr.tolist()):
+            lemma_hash = cache.get(orth)
+            if lemma_hash is None:
+                text = strings[orth]
+                lemma = _lemmatize_word(strings[low]) if _WORD.search(text) else text
+                lemma_hash = strings.add(lemma)
+                if len(cache) < 500_000:
+                    cache[orth] = lemma_hash
+            out[i, 0] = lemma_hash
+        doc.from_array([LEMMA], out)  # type: ignore[arg-type]
         return doc
 
 
@@ -165,7 +187,8 @@ def get_pipeline(model: str = BLANK) -> Language:
     Returns
     -------
     spacy.language.Language
-        A pipeline that sets ``token.lemma_`` and sentence boundaries.
+        A pipeline that sets ``token.lemma_``. Sentences are found by :func:`token_view` from end
+        punctuation, the same way for every pipeline.
 
     Raises
     ------
@@ -177,7 +200,6 @@ def get_pipeline(model: str = BLANK) -> Language:
         logger.info("text pipeline 'auto' resolved to %r", model)
     if model == BLANK:
         nlp = spacy.blank("nl")
-        nlp.add_pipe("sentencizer")
         nlp.add_pipe("simplemma_lemmatizer")
         nlp.max_length = MAX_TEXT_CHARS * 2
         return nlp
@@ -190,8 +212,6 @@ def get_pipeline(model: str = BLANK) -> Language:
         nlp = spacy.load(model, exclude=["parser", "ner"])
     except (OSError, ValueError) as exc:  # pragma: no cover - depends on a broken installed package
         raise PipelineError(f"cannot load spaCy pipeline {model!r}: {exc}") from exc
-    if not nlp.has_pipe("senter") and not nlp.has_pipe("sentencizer"):
-        nlp.add_pipe("sentencizer")
     nlp.max_length = MAX_TEXT_CHARS * 2
     return nlp
 
@@ -260,22 +280,81 @@ def clean_text(text: object) -> str:
     return s[:MAX_TEXT_CHARS]
 
 
-def _token_lemmas(token: Any) -> list[str]:
-    if token.is_punct or token.is_space or not _WORD.search(token.text):
-        return []
-    lemma = (token.lemma_ or token.lower_).lower()
-    if "-" in token.text and len(token.text) > 2:
+def _word_lemmas(lower: str, lemma: str) -> list[str]:
+    """The feature lemmas of one word token (not punctuation or space)."""
+    if "-" in lower and len(lower) > 2:
         # "BPV-bezoeken" and "e-learning": keep the parts, lemmatized one by one.
-        return [_lemmatize_word(p.lower()) for p in token.text.split("-") if _WORD.search(p)]
+        return [_lemmatize_word(p) for p in lower.split("-") if _WORD.search(p)]
     return [lemma]
+
+
+_SENTENCE_END = frozenset({".", "!", "?", "…"})
+
+
+@dataclass(frozen=True)
+class TokenView:
+    """Per-token strings of a processed doc, read in one pass (iterating a spaCy doc is the slow part).
+
+    Attributes
+    ----------
+    lower : tuple of str
+        Lower-cased token texts.
+    lemma : tuple of str
+        Lower-cased lemmas, one per token.
+    sentence : tuple of int
+        Index of the first token of each token's sentence (a sentence ends after ``.``, ``!``, ``?``).
+    words : tuple of str
+        The normalised lemmas used as features: no punctuation, hyphenated words split, negations kept.
+    """
+
+    lower: tuple[str, ...]
+    lemma: tuple[str, ...]
+    sentence: tuple[int, ...]
+    words: tuple[str, ...]
+
+
+_VIEW_CACHE: dict[tuple[int, int, int, int], tuple[str, str, tuple[str, ...]]] = {}
+
+
+def _view_entry(
+    strings: Any, low_hash: int, lemma_hash: int, is_punct: int, is_space: int
+) -> tuple[str, str, tuple[str, ...]]:
+    text = strings[low_hash]
+    lem = (strings[lemma_hash].lower() if lemma_hash else text) or text
+    words = tuple(_word_lemmas(text, lem)) if not is_punct and not is_space and _WORD.search(text) else ()
+    return text, lem, words
+
+
+def token_view(doc: Doc) -> TokenView:
+    """Read a processed doc once into a :class:`TokenView` (from its arrays, without Token objects)."""
+    strings = doc.vocab.strings
+    lower: list[str] = []
+    lemma: list[str] = []
+    sentence: list[int] = []
+    words: list[str] = []
+    start = 0
+    rows = doc.to_array([LOWER, LEMMA, IS_PUNCT, IS_SPACE]).tolist() if len(doc) else []
+    cache = _VIEW_CACHE
+    for i, row in enumerate(rows):
+        key = tuple(row)
+        entry = cache.get(key)
+        if entry is None:
+            entry = _view_entry(strings, *row)
+            if len(cache) < 500_000:
+                cache[key] = entry
+        text, lem, feats = entry
+        lower.append(text)
+        lemma.append(lem)
+        sentence.append(start)
+        words.extend(feats)
+        if text in _SENTENCE_END:
+            start = i + 1
+    return TokenView(tuple(lower), tuple(lemma), tuple(sentence), tuple(words))
 
 
 def lemmas(doc: Doc) -> list[str]:
     """Return the lower-cased lemmas of a processed doc, without punctuation; negations are kept."""
-    out: list[str] = []
-    for token in doc:
-        out.extend(_token_lemmas(token))
-    return out
+    return list(token_view(doc).words)
 
 
 def lemmatize_texts(texts: Iterable[str], model: str = BLANK, batch_size: int = 256) -> list[list[str]]:
@@ -296,12 +375,15 @@ def lemmatize_texts(texts: Iterable[str], model: str = BLANK, batch_size: int = 
     return [lemmas(doc) for doc in nlp.pipe((clean_text(t) for t in texts), batch_size=batch_size)]
 
 
+_LINKING_S = ("ings", "heids", "teits", "schaps")
+
+
 @lru_cache(maxsize=100_000)
 def split_compound(word: str) -> tuple[str, ...]:
     """Split a Dutch compound on the longest known head; return ``(word,)`` when it is not a compound.
 
-    A linking ``s`` is dropped from the modifier when the word without it is known and with it is not
-    (``opleidingsplan`` -> ``opleiding`` + ``plan``, but ``onderwijscongres`` keeps ``onderwijs``).
+    A linking ``s`` after the suffixes that take one (``-ing``, ``-heid``, ``-teit``, ``-schap``) is dropped
+    from the modifier (``opleidingsplan`` -> ``opleiding`` + ``plan``; ``onderwijscongres`` keeps ``onderwijs``).
 
     Examples
     --------
@@ -316,11 +398,7 @@ def split_compound(word: str) -> tuple[str, ...]:
     for head in text_lexicon().compound_heads:
         if w.endswith(head) and len(w) - len(head) >= 4:
             modifier = w[: -len(head)]
-            if (
-                modifier.endswith("s")
-                and not simplemma.is_known(modifier, lang="nl")
-                and simplemma.is_known(modifier[:-1], lang="nl")
-            ):
+            if modifier.endswith(_LINKING_S):
                 modifier = modifier[:-1]
             return (modifier, head)
     return (w,)
