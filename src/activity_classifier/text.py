@@ -281,7 +281,7 @@ def clean_text(text: object) -> str:
 
 
 def _word_lemmas(lower: str, lemma: str) -> list[str]:
-    """The feature lemmas of one word token (not punctuation or space)."""
+    """Return the feature lemmas of one word token (not punctuation or space)."""
     if "-" in lower and len(lower) > 2:
         # "BPV-bezoeken" and "e-learning": keep the parts, lemmatized one by one.
         return [_lemmatize_word(p) for p in lower.split("-") if _WORD.search(p)]
