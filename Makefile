@@ -33,6 +33,7 @@ typecheck: $(STAMP)
 
 unit: install
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q -p no:cacheprovider --nbmake notebooks
 
 test: lint typecheck unit
 

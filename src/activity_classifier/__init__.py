@@ -4,13 +4,16 @@ The eleven activity types are those of Hagedoorn et al. (2023); see :mod:`activi
 
 Examples
 --------
->>> from activity_classifier import get_taxonomy
+>>> from activity_classifier import get_taxonomy, load_model
 >>> get_taxonomy()["F4"].slug
 'conference'
+>>> load_model().predict(["Twee dagen naar het onderwijscongres"]).tolist()
+['conference']
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
+from ._version import __version__
+from .api import classify
+from .artifacts import load_model, save_model
 from .exceptions import (
     ActivityClassifierError,
     InputDataError,
@@ -19,12 +22,8 @@ from .exceptions import (
     UnknownLabelError,
 )
 from .model import ActivityClassifier
+from .policy import Prediction
 from .taxonomy import ActivityType, Taxonomy, get_taxonomy
-
-try:
-    __version__ = version("activity-classifier")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without installing
-    __version__ = "0+unknown"
 
 __all__ = [
     "ActivityClassifier",
@@ -33,8 +32,12 @@ __all__ = [
     "InputDataError",
     "ModelArtifactError",
     "ModelIntegrityError",
+    "Prediction",
     "Taxonomy",
     "UnknownLabelError",
     "__version__",
+    "classify",
     "get_taxonomy",
+    "load_model",
+    "save_model",
 ]

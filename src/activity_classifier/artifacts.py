@@ -33,7 +33,7 @@ from typing import Any
 import joblib
 import sklearn
 
-from . import __version__
+from ._version import __version__
 from .exceptions import ModelArtifactError, ModelIntegrityError, ModelVersionError
 from .model import ActivityClassifier
 from .text import get_pipeline, pipeline_info

@@ -14,7 +14,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from . import __version__
+from ._version import __version__
 from .exceptions import ActivityClassifierError, QualityGateError
 from .taxonomy import get_taxonomy
 
