@@ -23,7 +23,8 @@ DEFAULT_OUTPUT = Path("models") / "default"
 def _cmd_train(args: argparse.Namespace) -> int:
     from .artifacts import save_model
     from .corpus import load_labelled
-    from .evaluation import classification_metrics, cross_validate, expected_calibration_error
+    from .evaluation import cross_validate
+    from .metrics import classification_metrics, expected_calibration_error
     from .model import ActivityClassifier
 
     data = load_labelled(

@@ -1,48 +1,74 @@
-"""Evaluation: grouped cross-validation, agreement metrics and calibration.
+"""Evaluation harness: grouped cross-validation and held-out tests, with baselines, and the quality gate.
 
-Metrics come from scikit-learn where it has them (accuracy, F1, Cohen's kappa, confusion matrix); the
-model is treated as a second coder next to the human gold labels.
+:func:`evaluate_cv` and :func:`evaluate_test` return one plain dict, the content of ``metrics.json`` (its
+keys are documented in ``docs/metrics.md`` and stable within ``schema_version``). :func:`check_gate`
+compares it with minimum figures.
+
+Methods compared on the same folds: ``hybrid``, ``model`` and ``rules`` of :class:`ActivityClassifier`,
+plus two baselines: ``majority`` (always the most frequent training type) and ``tfidf_svm`` (scikit-learn's
+plain TF-IDF of the raw text with a linear SVM, without this project's Dutch pipeline).
 """
 
 from __future__ import annotations
 
-import itertools
+import logging
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.metrics import (
-    accuracy_score,
-    cohen_kappa_score,
-    f1_score,
-    precision_recall_fscore_support,
-)
+from sklearn.dummy import DummyClassifier
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+from sklearn.pipeline import make_pipeline
+from sklearn.svm import LinearSVC
 
-from .features import analyse
+from .features import Analysis, analyse
+from .metrics import (
+    bootstrap_ci,
+    classification_metrics,
+    coverage_curve,
+    expected_calibration_error,
+    likely_label_errors,
+    multiclass_brier,
+    reliability_table,
+    rule_analysis,
+)
 from .model import ActivityClassifier
 from .policy import METHODS, Method, Prediction
-from .rules import RuleResult, RuleSet
+from .rules import RuleSet
 from .taxonomy import get_taxonomy
 
 __all__ = [
+    "BASELINES",
+    "SCHEMA_VERSION",
     "CrossValResult",
-    "classification_metrics",
+    "check_gate",
     "cross_validate",
-    "expected_calibration_error",
+    "evaluate_cv",
+    "evaluate_test",
     "fold_indices",
-    "multiclass_brier",
-    "rule_analysis",
+    "learning_curve",
 ]
 
-NO_LABEL = "(none)"
+logger = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+BASELINES = ("majority", "tfidf_svm")
+Progress = Callable[[str, int, int], None]
+
+
+def _baseline(name: str) -> Any:
+    if name == "majority":
+        return DummyClassifier(strategy="most_frequent")
+    return make_pipeline(TfidfVectorizer(sublinear_tf=True), LinearSVC(class_weight="balanced", random_state=0))
 
 
 def fold_indices(
     labels: Sequence[str], groups: Sequence[str] | None, n_splits: int = 5, random_state: int = 0
 ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Stratified folds; grouped (no group in both train and test) when ``groups`` is given."""
+    """Stratified folds; grouped (no group in both the train and the test part) when ``groups`` is given."""
     y = np.asarray(labels)
     x = np.zeros(len(y))
     if groups is not None:
@@ -53,7 +79,7 @@ def fold_indices(
 
 
 class CrossValResult:
-    """Out-of-fold predictions of every method, and the model's out-of-fold probabilities.
+    """Out-of-fold predictions of every method and baseline, and the model's out-of-fold probabilities.
 
     Attributes
     ----------
@@ -61,30 +87,44 @@ class CrossValResult:
         Gold labels.
     predictions : dict
         Method -> list of :class:`Prediction`, in input order.
+    baselines : dict
+        Baseline name -> list of predicted labels, in input order.
     proba : ndarray of shape (n, n_classes)
         Out-of-fold model probabilities (columns in ``classes`` order).
     classes : list of str
         Column order of ``proba``.
     folds : list of (train, test) index arrays
+    seconds : dict
+        Where the time went.
     """
 
     def __init__(
         self,
         labels: list[str],
         predictions: dict[str, list[Prediction]],
+        baselines: dict[str, list[str]],
         proba: np.ndarray,
         classes: list[str],
         folds: list[tuple[np.ndarray, np.ndarray]],
+        seconds: dict[str, float],
     ) -> None:
         self.labels = labels
         self.predictions = predictions
+        self.baselines = baselines
         self.proba = proba
         self.classes = classes
         self.folds = folds
+        self.seconds = seconds
 
-    def predicted(self, method: str) -> list[str]:
-        """Predicted labels of a method, with abstentions as ``"(none)"``."""
-        return [p.label or NO_LABEL for p in self.predictions[method]]
+    def predicted(self, method: str) -> list[str | None]:
+        """Predicted labels of a method or baseline (None for an abstention)."""
+        if method in self.baselines:
+            return list(self.baselines[method])
+        return [p.label for p in self.predictions[method]]
+
+    def confidence(self, method: str) -> list[float]:
+        """Confidence of each prediction of a method."""
+        return [p.confidence for p in self.predictions[method]]
 
 
 def cross_validate(
@@ -95,10 +135,12 @@ def cross_validate(
     *,
     n_splits: int = 5,
     methods: Sequence[Method] = METHODS,
+    baselines: Sequence[str] = (),
     random_state: int = 0,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
+    docs: Sequence[Analysis] | None = None,
 ) -> CrossValResult:
-    """Out-of-fold predictions for several methods, fitting one model per fold.
+    """Out-of-fold predictions for several methods (one model fit per fold) and baselines.
 
     Each text is analysed by spaCy once; every fold's model then predicts its test texts with each method.
 
@@ -111,9 +153,12 @@ def cross_validate(
         Group ids (teachers): no group is in both the training and the test part of a fold.
     n_splits : int, default=5
     methods : sequence of {"hybrid", "model", "rules"}
+    baselines : sequence of {"majority", "tfidf_svm"}
     random_state : int, default=0
     progress : callable, optional
-        Called as ``progress(done, total)`` after each fold.
+        Called as ``progress("cross-validation", done, total)`` after each fold.
+    docs : sequence of Analysis, optional
+        The texts already analysed with the estimator's rules (saves the spaCy pass).
 
     Returns
     -------
@@ -121,158 +166,373 @@ def cross_validate(
     """
     tax = get_taxonomy()
     y = [tax[lab].slug for lab in labels]
-    rules = RuleSet(estimator.lexicon, pipeline=estimator.pipeline)
-    docs = analyse(texts, rules)
+    seconds = {"analyse": 0.0, "fit": 0.0, "predict": 0.0, "baselines": 0.0}
+    t0 = time.perf_counter()
+    if docs is None:
+        docs = analyse(texts, RuleSet(estimator.lexicon, pipeline=estimator.pipeline))
+    seconds["analyse"] = time.perf_counter() - t0
     folds = fold_indices(y, groups, n_splits, random_state)
     classes = sorted(set(y))
     proba = np.zeros((len(y), len(classes)))
     preds: dict[str, list[Prediction | None]] = {m: [None] * len(y) for m in methods}
+    base_preds: dict[str, list[str]] = {b: [""] * len(y) for b in baselines}
+    raw = np.asarray([str(t) for t in texts], dtype=object)
     for k, (train, test) in enumerate(folds, start=1):
+        t0 = time.perf_counter()
         model = clone(estimator).fit([docs[i] for i in train], [y[i] for i in train])
+        seconds["fit"] += time.perf_counter() - t0
+        t0 = time.perf_counter()
         test_docs = [docs[i] for i in test]
-        p = model.predict_proba(test_docs) if model.method != "rules" else None
-        if p is not None:
-            cols = np.array([classes.index(c) for c in model.classes_])
-            proba[np.ix_(test, cols)] = p
+        p = model.set_params(method="model").predict_proba(test_docs)
+        cols = np.array([classes.index(c) for c in model.classes_])
+        proba[np.ix_(test, cols)] = p
         for m in methods:
             for i, pred in zip(test, model.explain(test_docs, method=m), strict=True):
                 preds[m][i] = pred
+        seconds["predict"] += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        for b in baselines:
+            fitted = _baseline(b).fit(raw[train], [y[i] for i in train])
+            for i, label in zip(test, fitted.predict(raw[test]), strict=True):
+                base_preds[b][i] = str(label)
+        seconds["baselines"] += time.perf_counter() - t0
         if progress is not None:
-            progress(k, len(folds))
+            progress("cross-validation", k, len(folds))
     done = {m: [p for p in v if p is not None] for m, v in preds.items()}
-    return CrossValResult(y, done, proba, classes, folds)
+    return CrossValResult(y, done, base_preds, proba, classes, folds, seconds)
 
 
-def classification_metrics(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, Any]:
-    """Accuracy, macro/weighted F1, Cohen's kappa, per-type P/R/F1 and the same at the group level.
+def learning_curve(
+    estimator: ActivityClassifier,
+    docs: Sequence[Analysis],
+    labels: Sequence[str],
+    groups: Sequence[str] | None,
+    *,
+    fractions: Sequence[float] = (0.1, 0.25, 0.5, 0.75, 1.0),
+    n_splits: int = 5,
+    random_state: int = 0,
+    progress: Progress | None = None,
+) -> list[dict[str, float]]:
+    """Hybrid macro-F1 against the number of training rows, on the same grouped folds.
 
-    Abstentions (``"(none)"`` or None) count as wrong answers.
-    """
-    tax = get_taxonomy()
-    true = [str(t) for t in y_true]
-    pred = [str(p) if p else NO_LABEL for p in y_pred]
-    labels = [s for s in tax.slugs if s in set(true) | set(pred)]
-    p, r, f, s = precision_recall_fscore_support(true, pred, labels=labels, zero_division=0)
-    per_type = {
-        lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
-        for i, lab in enumerate(labels)
-    }
-    group_of = {t.slug: t.group for t in tax}
-    gtrue = [group_of[t] for t in true]
-    gpred = [group_of.get(x, NO_LABEL) for x in pred]
-    return {
-        "n": len(true),
-        "accuracy": float(accuracy_score(true, pred)),
-        "macro_f1": float(f1_score(true, pred, labels=labels, average="macro", zero_division=0)),
-        "weighted_f1": float(f1_score(true, pred, labels=labels, average="weighted", zero_division=0)),
-        "cohen_kappa": float(cohen_kappa_score(true, pred)),
-        "abstained": sum(x == NO_LABEL for x in pred),
-        "per_type": per_type,
-        "group_level": {
-            "accuracy": float(accuracy_score(gtrue, gpred)),
-            "cohen_kappa": float(cohen_kappa_score(gtrue, gpred)),
-        },
-    }
-
-
-def multiclass_brier(y_true: Sequence[str], proba: np.ndarray, classes: Sequence[str]) -> float:
-    """Mean squared distance between the probability vectors and the one-hot truth (0 is perfect)."""
-    onehot = np.array([[1.0 if c == t else 0.0 for c in classes] for t in y_true])
-    return float(np.mean(np.sum((proba - onehot) ** 2, axis=1)))
-
-
-def expected_calibration_error(
-    y_true: Sequence[str], proba: np.ndarray, classes: Sequence[str], n_bins: int = 10
-) -> float:
-    """Return the expected calibration error of the top-label confidence (equal-width bins)."""
-    conf = proba.max(axis=1)
-    pred = np.asarray(classes)[proba.argmax(axis=1)]
-    correct = pred == np.asarray(y_true)
-    edges = np.linspace(0.0, 1.0, n_bins + 1)
-    ece = 0.0
-    for lo, hi in itertools.pairwise(edges):
-        in_bin = (conf > lo) & (conf <= hi)
-        if in_bin.any():
-            ece += in_bin.mean() * abs(correct[in_bin].mean() - conf[in_bin].mean())
-    return float(ece)
-
-
-def rule_analysis(
-    results: Sequence[RuleResult], gold: Sequence[str], texts: Sequence[str] | None = None, max_errors: int = 20
-) -> dict[str, Any]:
-    """Measure every keyword rule against gold labels, as snorkel's labeling-function analysis does.
-
-    Parameters
-    ----------
-    results : sequence of RuleResult
-        The rule set's output for each text.
-    gold : sequence of str
-        Gold labels.
-    texts : sequence of str, optional
-        The texts, to list the rows a rule got wrong.
-    max_errors : int, default=20
-        How many wrong rows to list per rule.
+    For each fraction, each fold's model is trained on that share of the fold's training teachers (whole
+    teachers, chosen at random) and tested on the fold's full test part.
 
     Returns
     -------
-    dict
-        ``rules``: per type ``coverage`` (share of texts where the rule fires), ``precision`` (share of its
-        firings on texts of its type), ``recall``, ``overlaps`` (share of its firings where another rule
-        also fires), ``conflicts`` (share where another rule scores at least as high), ``wins`` and
-        ``win_accuracy`` (how often it is the top rule and then right), ``errors`` (firings on other types).
-        ``terms``: per matched term, how often it fired and its precision. ``abstain_rate``: share of texts
-        where no rule fires.
+    list of dict
+        ``{"fraction", "rows", "macro_f1", "macro_f1_sd"}`` per fraction (mean and SD over folds).
     """
-    tax = get_taxonomy()
-    n = len(gold)
-    report: dict[str, Any] = {}
-    term_hits: dict[tuple[str, str], list[int]] = {}
-    for slug in tax.slugs:
-        fired = [i for i, r in enumerate(results) if r.scores.get(slug, 0.0) > 0]
-        right = [i for i in fired if gold[i] == slug]
-        others = [i for i in fired if sum(1 for s, v in results[i].scores.items() if v > 0 and s != slug)]
-        conflicts = [
-            i for i in fired if any(v >= results[i].scores[slug] for s, v in results[i].scores.items() if s != slug)
-        ]
-        wins = [i for i, r in enumerate(results) if r.top == slug]
-        errors = [
+    from .metrics import classification_metrics as _metrics
+
+    y = list(labels)
+    folds = fold_indices(y, groups, n_splits, random_state)
+    rng = np.random.default_rng(random_state)
+    g = np.asarray(groups) if groups is not None else np.arange(len(y)).astype(str)
+    out = []
+    total = len(fractions) * len(folds)
+    done = 0
+    for frac in fractions:
+        scores, rows = [], []
+        for train, test in folds:
+            units = np.unique(g[train])
+            keep = set(rng.choice(units, size=max(2, round(frac * len(units))), replace=False).tolist())
+            sub = [i for i in train if g[i] in keep]
+            if len({y[i] for i in sub}) < 2:
+                continue
+            model = clone(estimator).fit([docs[i] for i in sub], [y[i] for i in sub])
+            pred = [p.label for p in model.explain([docs[i] for i in test], method="hybrid")]
+            scores.append(_metrics([y[i] for i in test], pred)["macro_f1"])
+            rows.append(len(sub))
+            done += 1
+            if progress is not None:
+                progress("learning curve", done, total)
+        out.append(
             {
-                "row": i,
-                "gold": gold[i],
-                "matched": list(results[i].matches.get(slug, ())),
-                "text": texts[i] if texts else None,
+                "fraction": float(frac),
+                "rows": float(np.mean(rows)) if rows else 0.0,
+                "macro_f1": float(np.mean(scores)) if scores else float("nan"),
+                "macro_f1_sd": float(np.std(scores)) if scores else float("nan"),
             }
-            for i in fired
-            if gold[i] != slug
-        ][:max_errors]
-        support = sum(1 for g in gold if g == slug)
-        report[slug] = {
-            "coverage": len(fired) / n if n else 0.0,
-            "precision": len(right) / len(fired) if fired else 0.0,
-            "recall": len(right) / support if support else 0.0,
-            "overlaps": len(others) / len(fired) if fired else 0.0,
-            "conflicts": len(conflicts) / len(fired) if fired else 0.0,
-            "wins": len(wins),
-            "win_accuracy": sum(1 for i in wins if gold[i] == slug) / len(wins) if wins else 0.0,
-            "errors": errors,
+        )
+    return out
+
+
+def _method_block(
+    y_true: Sequence[str],
+    y_pred: Sequence[Any],
+    groups: Sequence[str] | None,
+    n_bootstrap: int,
+    seed: int,
+    predictions: Sequence[Prediction] | None = None,
+) -> dict[str, Any]:
+    block = classification_metrics(y_true, y_pred)
+    if n_bootstrap:
+        block["ci95"] = bootstrap_ci(y_true, y_pred, groups, n_resamples=n_bootstrap, random_state=seed)
+    if predictions is not None:
+        block["flagged_for_review"] = float(np.mean([p.needs_review for p in predictions])) if predictions else 0.0
+        block["coverage"] = coverage_curve(y_true, y_pred, [p.confidence for p in predictions])
+    return block
+
+
+def _rows(
+    frame_ids: Sequence[Any] | None, texts: Sequence[str], items: list[dict[str, Any]], limit: int
+) -> list[dict[str, Any]]:
+    out = []
+    for item in items[:limit]:
+        i = item["index"]
+        row = {"row": i + 2, "id": None if frame_ids is None else str(frame_ids[i]), "text": texts[i]}
+        row.update({k: v for k, v in item.items() if k != "index"})
+        out.append(row)
+    return out
+
+
+def _summary(
+    y: list[str],
+    texts: Sequence[str],
+    predictions: dict[str, list[Prediction]],
+    baselines: dict[str, list[str]],
+    proba: np.ndarray | None,
+    classes: list[str],
+    groups: Sequence[str] | None,
+    rule_results: Sequence[Any],
+    ids: Sequence[Any] | None,
+    n_bootstrap: int,
+    seed: int,
+) -> dict[str, Any]:
+    methods: dict[str, Any] = {}
+    for m, preds in predictions.items():
+        methods[m] = _method_block(y, [p.label for p in preds], groups, n_bootstrap, seed, preds)
+    for b, labels in baselines.items():
+        methods[b] = _method_block(y, labels, groups, n_bootstrap, seed)
+    out: dict[str, Any] = {"methods": methods}
+    if proba is not None:
+        out["calibration"] = {
+            "brier": multiclass_brier(y, proba, classes),
+            "ece": expected_calibration_error(y, proba, classes),
+            "reliability": reliability_table(y, proba, classes),
         }
-        for i in fired:
-            for term in results[i].matches.get(slug, ()):
-                term_hits.setdefault((slug, term), []).append(i)
-    terms: list[dict[str, Any]] = sorted(
-        (
-            {
-                "type": slug,
-                "term": term,
-                "fired": len(rows),
-                "precision": sum(1 for i in rows if gold[i] == slug) / len(rows),
-            }
-            for (slug, term), rows in term_hits.items()
-        ),
-        key=lambda t: (t["precision"], -t["fired"]),
+        errors = likely_label_errors(y, proba, classes)
+        out["likely_label_errors"] = _rows(ids, texts, errors, 100)
+    analysis = rule_analysis(rule_results, y, texts, max_errors=10)
+    out["rules"] = analysis
+    if "hybrid" in predictions:
+        wrong: list[dict[str, Any]] = [
+            {"index": i, "gold": y[i], "predicted": p.label, "confidence": p.confidence}
+            for i, p in enumerate(predictions["hybrid"])
+            if p.label != y[i]
+        ]
+        wrong.sort(key=lambda r: -float(r["confidence"]))
+        out["misclassified"] = _rows(ids, texts, wrong, 200)
+    return out
+
+
+def evaluate_cv(
+    estimator: ActivityClassifier,
+    texts: Sequence[str],
+    labels: Sequence[str],
+    groups: Sequence[str] | None = None,
+    *,
+    n_splits: int = 5,
+    ids: Sequence[Any] | None = None,
+    n_bootstrap: int = 1000,
+    with_learning_curve: bool = False,
+    random_state: int = 0,
+    data_info: dict[str, Any] | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Cross-validate every method and baseline on one labelled set; return the ``metrics.json`` dict.
+
+    Parameters
+    ----------
+    estimator : ActivityClassifier
+        Settings to evaluate (cloned per fold).
+    texts, labels : sequence of str
+    groups : sequence of str, optional
+        Teacher ids for grouped folds (recommended: descriptions by one teacher are alike).
+    n_splits : int, default=5
+    ids : sequence, optional
+        Row ids to report with misclassified rows and likely label errors.
+    n_bootstrap : int, default=1000
+        Bootstrap resamples for the 95% intervals (0 skips them).
+    with_learning_curve : bool, default=False
+        Also compute the learning curve (five more rounds of fits).
+    random_state : int, default=0
+    data_info : dict, optional
+        What to record about the data (file, SHA-256, rows).
+    progress : callable, optional
+        ``progress(stage, done, total)``.
+    """
+    t_start = time.perf_counter()
+    rules = RuleSet(estimator.lexicon, pipeline=estimator.pipeline)
+    t0 = time.perf_counter()
+    docs = analyse(texts, rules)
+    analyse_seconds = time.perf_counter() - t0
+    result = cross_validate(
+        estimator,
+        texts,
+        labels,
+        groups,
+        n_splits=n_splits,
+        baselines=BASELINES,
+        random_state=random_state,
+        progress=progress,
+        docs=docs,
     )
+    result.seconds["analyse"] = analyse_seconds
+    t0 = time.perf_counter()
+    summary = _summary(
+        result.labels,
+        texts,
+        result.predictions,
+        result.baselines,
+        result.proba,
+        result.classes,
+        groups,
+        [d.rules for d in docs],
+        ids,
+        n_bootstrap,
+        random_state,
+    )
+    seconds = dict(result.seconds, metrics=time.perf_counter() - t0)
+    if with_learning_curve:
+        t0 = time.perf_counter()
+        summary["learning_curve"] = learning_curve(
+            estimator, docs, result.labels, groups, n_splits=n_splits, random_state=random_state, progress=progress
+        )
+        seconds["learning_curve"] = time.perf_counter() - t0
+    seconds["total"] = time.perf_counter() - t_start
     return {
-        "rules": report,
-        "terms": terms,
-        "abstain_rate": sum(1 for r in results if r.abstained) / n if n else 0.0,
+        "schema_version": SCHEMA_VERSION,
+        "kind": "cross_validation",
+        "data": dict(data_info or {"rows": len(texts)}),
+        "settings": {
+            "cv_folds": n_splits,
+            "grouped": groups is not None,
+            "groups": len(set(groups)) if groups is not None else None,
+            "random_state": random_state,
+            "bootstrap_resamples": n_bootstrap,
+            "estimator": {
+                k: (v if isinstance(v, str | int | float | bool) or v is None else str(v))
+                for k, v in estimator.get_params().items()
+            },
+        },
+        **summary,
+        "seconds": {k: round(v, 2) for k, v in seconds.items()},
     }
+
+
+def evaluate_test(
+    model: ActivityClassifier,
+    texts: Sequence[str],
+    labels: Sequence[str],
+    *,
+    groups: Sequence[str] | None = None,
+    ids: Sequence[Any] | None = None,
+    baseline_data: tuple[Sequence[str], Sequence[str]] | None = None,
+    n_bootstrap: int = 1000,
+    random_state: int = 0,
+    data_info: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Evaluate a fitted model on a held-out labelled set; return the ``metrics.json`` dict.
+
+    Parameters
+    ----------
+    model : ActivityClassifier
+        A fitted (e.g. loaded) model.
+    texts, labels : sequence of str
+        The held-out data.
+    groups : sequence of str, optional
+        Teacher ids, for the cluster bootstrap.
+    ids : sequence, optional
+        Row ids to report.
+    baseline_data : (texts, labels), optional
+        Training data for the two baselines; they are left out when omitted.
+    n_bootstrap, random_state, data_info
+        As in :func:`evaluate_cv`.
+    """
+    t_start = time.perf_counter()
+    tax = get_taxonomy()
+    y = [tax[lab].slug for lab in labels]
+    seconds: dict[str, float] = {}
+    t0 = time.perf_counter()
+    docs = model.analyse(texts)
+    seconds["analyse"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    predictions: dict[str, list[Prediction]] = {m: model.explain(docs, method=m) for m in METHODS}
+    proba_model = model.set_params(method="model").predict_proba(docs) if docs else None
+    classes = [str(c) for c in model.classes_]
+    seconds["predict"] = time.perf_counter() - t0
+    baselines: dict[str, list[str]] = {}
+    if baseline_data is not None:
+        t0 = time.perf_counter()
+        bt, bl = baseline_data
+        raw = np.asarray([str(t) for t in texts], dtype=object)
+        for b in BASELINES:
+            fitted = _baseline(b).fit(np.asarray([str(t) for t in bt], dtype=object), [tax[x].slug for x in bl])
+            baselines[b] = [str(v) for v in fitted.predict(raw)]
+        seconds["baselines"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    summary = _summary(
+        y,
+        texts,
+        predictions,
+        baselines,
+        proba_model,
+        classes,
+        groups,
+        [d.rules for d in docs],
+        ids,
+        n_bootstrap,
+        random_state,
+    )
+    seconds["metrics"] = time.perf_counter() - t0
+    seconds["total"] = time.perf_counter() - t_start
+    meta = getattr(model, "metadata_", {})
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "test",
+        "data": dict(data_info or {"rows": len(texts)}),
+        "model": {
+            "package": meta.get("package"),
+            "created": meta.get("created"),
+            "training_data": meta.get("training_data"),
+            "cv_metrics": meta.get("metrics"),
+        },
+        "settings": {"random_state": random_state, "bootstrap_resamples": n_bootstrap},
+        **summary,
+        "seconds": {k: round(v, 2) for k, v in seconds.items()},
+    }
+
+
+def check_gate(
+    metrics: dict[str, Any],
+    *,
+    min_macro_f1: float | None = None,
+    min_kappa: float | None = None,
+    min_recall: float | None = None,
+    method: str = "hybrid",
+) -> list[str]:
+    """Return what falls short of the gate (an empty list when everything holds).
+
+    Parameters
+    ----------
+    metrics : dict
+        From :func:`evaluate_cv` or :func:`evaluate_test`.
+    min_macro_f1, min_kappa : float, optional
+        Minimum macro-F1 and Cohen's kappa of ``method``.
+    min_recall : float, optional
+        Minimum recall of every type.
+    method : str, default="hybrid"
+    """
+    block = metrics["methods"][method]
+    failures = []
+    if min_macro_f1 is not None and block["macro_f1"] < min_macro_f1:
+        failures.append(f"{method} macro-F1 {block['macro_f1']:.3f} < {min_macro_f1}")
+    if min_kappa is not None and block["cohen_kappa"] < min_kappa:
+        failures.append(f"{method} Cohen's kappa {block['cohen_kappa']:.3f} < {min_kappa}")
+    if min_recall is not None:
+        for slug, row in block["per_type"].items():
+            if row["support"] and row["recall"] < min_recall:
+                failures.append(f"{method} recall of {slug} {row['recall']:.3f} < {min_recall}")
+    return failures

@@ -1,0 +1,375 @@
+"""Agreement and quality metrics: the figures a researcher reports, treating the model as a second coder.
+
+scikit-learn provides accuracy, F1, Cohen's kappa and the confusion matrix; Krippendorff's alpha comes
+from the ``krippendorff`` package. What neither has (bootstrap intervals, calibration error, the coverage
+curve, likely label errors, keyword-rule analysis) is implemented here.
+
+Abstentions (no label, e.g. the rules matched nothing) count as wrong answers everywhere.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import krippendorff
+import numpy as np
+from sklearn.metrics import (
+    accuracy_score,
+    cohen_kappa_score,
+    confusion_matrix,
+    f1_score,
+    precision_recall_fscore_support,
+)
+
+from .rules import RuleResult
+from .taxonomy import get_taxonomy
+
+__all__ = [
+    "NO_LABEL",
+    "agreement",
+    "bootstrap_ci",
+    "classification_metrics",
+    "coverage_curve",
+    "expected_calibration_error",
+    "krippendorff_alpha",
+    "likely_label_errors",
+    "multiclass_brier",
+    "reliability_table",
+    "rule_analysis",
+]
+
+#: How a missing label (an abstention) is written in metrics and confusion matrices.
+NO_LABEL = "(none)"
+
+
+def _as_labels(values: Sequence[Any]) -> list[str]:
+    return [str(v) if v not in (None, "") and v == v else NO_LABEL for v in values]
+
+
+def krippendorff_alpha(coder_a: Sequence[Any], coder_b: Sequence[Any]) -> float:
+    """Krippendorff's alpha (nominal) of two coders over the same units.
+
+    Missing values (None, empty) are treated as missing, not as a category.
+
+    Examples
+    --------
+    >>> round(krippendorff_alpha(["a", "a", "b", "b"], ["a", "a", "b", "a"]), 3)
+    0.533
+    """
+    values = sorted({str(v) for v in (*coder_a, *coder_b) if v not in (None, "")})
+    if len(values) < 2:
+        return 1.0 if values else float("nan")
+    index = {v: i for i, v in enumerate(values)}
+    data = np.array(
+        [[index[str(v)] if v not in (None, "") else np.nan for v in coder] for coder in (coder_a, coder_b)],
+        dtype=float,
+    )
+    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+
+
+def classification_metrics(y_true: Sequence[str], y_pred: Sequence[Any]) -> dict[str, Any]:
+    """Accuracy, macro/weighted F1, Cohen's kappa, Krippendorff's alpha, per-type figures and confusion.
+
+    Parameters
+    ----------
+    y_true : sequence of str
+        Gold labels (slugs).
+    y_pred : sequence of str or None
+        Predicted labels; None or ``"(none)"`` is an abstention and counts as wrong.
+
+    Returns
+    -------
+    dict
+        ``n``, ``accuracy``, ``macro_f1``, ``weighted_f1``, ``cohen_kappa``, ``krippendorff_alpha``,
+        ``abstained``, ``per_type`` (slug -> precision, recall, f1, support), ``group_level`` (the same
+        agreement figures for informal/formal), ``confusion`` (``labels`` and ``matrix``, rows = gold).
+    """
+    tax = get_taxonomy()
+    true = [str(t) for t in y_true]
+    pred = _as_labels(y_pred)
+    labels = [s for s in tax.slugs if s in set(true) | set(pred)]
+    p, r, f, s = precision_recall_fscore_support(true, pred, labels=labels, zero_division=0)
+    per_type = {
+        lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
+        for i, lab in enumerate(labels)
+    }
+    group_of = {t.slug: t.group for t in tax}
+    gtrue = [group_of.get(t, NO_LABEL) for t in true]
+    gpred = [group_of.get(x, NO_LABEL) for x in pred]
+    cm_labels = labels + ([NO_LABEL] if NO_LABEL in pred else [])
+    return {
+        "n": len(true),
+        "accuracy": float(accuracy_score(true, pred)),
+        "macro_f1": float(f1_score(true, pred, labels=labels, average="macro", zero_division=0)),
+        "weighted_f1": float(f1_score(true, pred, labels=labels, average="weighted", zero_division=0)),
+        "cohen_kappa": float(cohen_kappa_score(true, pred)),
+        "krippendorff_alpha": krippendorff_alpha(true, [None if x == NO_LABEL else x for x in pred]),
+        "abstained": sum(x == NO_LABEL for x in pred),
+        "per_type": per_type,
+        "group_level": {
+            "accuracy": float(accuracy_score(gtrue, gpred)),
+            "cohen_kappa": float(cohen_kappa_score(gtrue, gpred)),
+            "krippendorff_alpha": krippendorff_alpha(gtrue, [None if x == NO_LABEL else x for x in gpred]),
+        },
+        "confusion": {
+            "labels": cm_labels,
+            "matrix": confusion_matrix(true, pred, labels=cm_labels).tolist(),
+        },
+    }
+
+
+_HEADLINE: dict[str, Callable[[list[str], list[str]], float]] = {
+    "accuracy": lambda t, p: float(accuracy_score(t, p)),
+    "macro_f1": lambda t, p: float(f1_score(t, p, labels=sorted(set(t)), average="macro", zero_division=0)),
+    "cohen_kappa": lambda t, p: float(cohen_kappa_score(t, p)),
+}
+
+
+def bootstrap_ci(
+    y_true: Sequence[str],
+    y_pred: Sequence[Any],
+    groups: Sequence[str] | None = None,
+    *,
+    n_resamples: int = 1000,
+    level: float = 0.95,
+    random_state: int = 0,
+) -> dict[str, list[float]]:
+    """Percentile bootstrap intervals of accuracy, macro-F1 and Cohen's kappa.
+
+    When ``groups`` (teachers) are given, whole groups are resampled (a cluster bootstrap), because
+    descriptions by the same teacher are not independent.
+
+    Returns
+    -------
+    dict
+        Metric name -> ``[low, high]``.
+    """
+    true = np.asarray([str(t) for t in y_true], dtype=object)
+    pred = np.asarray(_as_labels(y_pred), dtype=object)
+    rng = np.random.default_rng(random_state)
+    if groups is not None:
+        g = np.asarray(groups)
+        units = [np.flatnonzero(g == u) for u in np.unique(g)]
+    else:
+        units = [np.array([i]) for i in range(len(true))]
+    samples: dict[str, list[float]] = {name: [] for name in _HEADLINE}
+    for _ in range(n_resamples):
+        pick = rng.integers(0, len(units), len(units))
+        idx = np.concatenate([units[i] for i in pick])
+        t, p = true[idx].tolist(), pred[idx].tolist()
+        for name, fn in _HEADLINE.items():
+            samples[name].append(fn(t, p))
+    alpha = (1 - level) / 2
+    return {name: [float(np.quantile(v, alpha)), float(np.quantile(v, 1 - alpha))] for name, v in samples.items()}
+
+
+def agreement(labels_a: Sequence[Any], labels_b: Sequence[Any], ids: Sequence[Any] | None = None) -> dict[str, Any]:
+    """Agreement between two coders (people, or a person and the model) on the same units.
+
+    Returns
+    -------
+    dict
+        ``n``, ``percent_agreement``, ``cohen_kappa``, ``krippendorff_alpha``, ``per_type`` (slug ->
+        count by coder A, count by coder B, agreed, specific agreement ``2*agreed/(A+B)``) and
+        ``disagreements`` (``[{"id", "a", "b"}]``).
+    """
+    a, b = _as_labels(labels_a), _as_labels(labels_b)
+    keys = list(ids) if ids is not None else list(range(len(a)))
+    per_type = {}
+    for slug in sorted(set(a) | set(b), key=lambda s: (s == NO_LABEL, s)):
+        na, nb = a.count(slug), b.count(slug)
+        both = sum(1 for x, y in zip(a, b, strict=True) if x == y == slug)
+        per_type[slug] = {"a": na, "b": nb, "agreed": both, "specific_agreement": 2 * both / (na + nb)}
+    return {
+        "n": len(a),
+        "percent_agreement": float(np.mean([x == y for x, y in zip(a, b, strict=True)])) if a else float("nan"),
+        "cohen_kappa": float(cohen_kappa_score(a, b)),
+        "krippendorff_alpha": krippendorff_alpha(
+            [None if x == NO_LABEL else x for x in a], [None if x == NO_LABEL else x for x in b]
+        ),
+        "per_type": per_type,
+        "disagreements": [{"id": k, "a": x, "b": y} for k, x, y in zip(keys, a, b, strict=True) if x != y],
+    }
+
+
+def multiclass_brier(y_true: Sequence[str], proba: np.ndarray, classes: Sequence[str]) -> float:
+    """Return the mean squared distance between probability vectors and the one-hot truth (0 is perfect)."""
+    onehot = np.array([[1.0 if c == t else 0.0 for c in classes] for t in y_true])
+    return float(np.mean(np.sum((proba - onehot) ** 2, axis=1)))
+
+
+def reliability_table(
+    y_true: Sequence[str], proba: np.ndarray, classes: Sequence[str], n_bins: int = 10
+) -> list[dict[str, float]]:
+    """Top-label confidence against accuracy in equal-width bins (the data of a reliability diagram)."""
+    conf = proba.max(axis=1)
+    pred = np.asarray(classes)[proba.argmax(axis=1)]
+    correct = pred == np.asarray(y_true)
+    rows = []
+    for lo, hi in itertools.pairwise(np.linspace(0.0, 1.0, n_bins + 1)):
+        in_bin = (conf > lo) & (conf <= hi)
+        if in_bin.any():
+            rows.append(
+                {
+                    "low": float(lo),
+                    "high": float(hi),
+                    "count": int(in_bin.sum()),
+                    "confidence": float(conf[in_bin].mean()),
+                    "accuracy": float(correct[in_bin].mean()),
+                }
+            )
+    return rows
+
+
+def expected_calibration_error(
+    y_true: Sequence[str], proba: np.ndarray, classes: Sequence[str], n_bins: int = 10
+) -> float:
+    """Return the expected calibration error of the top-label confidence (equal-width bins)."""
+    n = len(y_true)
+    table = reliability_table(y_true, proba, classes, n_bins)
+    return float(sum(r["count"] / n * abs(r["accuracy"] - r["confidence"]) for r in table)) if n else 0.0
+
+
+def coverage_curve(
+    y_true: Sequence[str], y_pred: Sequence[Any], confidence: Sequence[float], target: float = 0.95
+) -> dict[str, Any]:
+    """How much can be auto-accepted, and how accurate is it, at each confidence threshold.
+
+    Returns
+    -------
+    dict
+        ``curve``: ``[{"threshold", "accepted", "accuracy"}]`` (share of items with confidence at least the
+        threshold, and the accuracy among them); ``target``; ``review_share_for_target``: the smallest
+        share a person must review (the least confident items) so that the accepted rest reaches
+        ``target`` accuracy (1.0 if it is never reached).
+    """
+    true = np.asarray([str(t) for t in y_true], dtype=object)
+    pred = np.asarray(_as_labels(y_pred), dtype=object)
+    conf = np.asarray(confidence, dtype=float)
+    correct = true == pred
+    curve = []
+    for t in np.round(np.arange(0.0, 1.0001, 0.05), 2):
+        accepted = conf >= t
+        curve.append(
+            {
+                "threshold": float(t),
+                "accepted": float(accepted.mean()) if len(conf) else 0.0,
+                "accuracy": float(correct[accepted].mean()) if accepted.any() else float("nan"),
+            }
+        )
+    order = np.argsort(-conf, kind="stable")
+    cum_acc = np.cumsum(correct[order]) / np.arange(1, len(order) + 1)
+    ok = np.flatnonzero(cum_acc >= target)
+    review = 1.0 - (ok.max() + 1) / len(order) if len(ok) else 1.0
+    return {"curve": curve, "target": target, "review_share_for_target": float(review)}
+
+
+def likely_label_errors(
+    y_true: Sequence[str],
+    proba: np.ndarray,
+    classes: Sequence[str],
+    *,
+    min_confidence: float = 0.8,
+    max_gold_probability: float = 0.05,
+) -> list[dict[str, Any]]:
+    """Rows whose out-of-fold prediction disagrees with the gold label at high confidence.
+
+    A row is listed when the model gives another type at least ``min_confidence`` and the gold type at
+    most ``max_gold_probability`` (in the spirit of confident learning). Most confident first.
+
+    Returns
+    -------
+    list of dict
+        ``{"index", "gold", "predicted", "p_predicted", "p_gold"}``.
+    """
+    cls = list(classes)
+    out = []
+    for i, (gold, p) in enumerate(zip(y_true, proba, strict=True)):
+        k = int(p.argmax())
+        p_gold = float(p[cls.index(gold)]) if gold in cls else 0.0
+        if cls[k] != gold and p[k] >= min_confidence and p_gold <= max_gold_probability:
+            out.append({"index": i, "gold": gold, "predicted": cls[k], "p_predicted": float(p[k]), "p_gold": p_gold})
+    return sorted(out, key=lambda r: -r["p_predicted"])
+
+
+def rule_analysis(
+    results: Sequence[RuleResult], gold: Sequence[str], texts: Sequence[str] | None = None, max_errors: int = 20
+) -> dict[str, Any]:
+    """Measure every keyword rule against gold labels, as snorkel's labeling-function analysis does.
+
+    Parameters
+    ----------
+    results : sequence of RuleResult
+        The rule set's output for each text.
+    gold : sequence of str
+        Gold labels.
+    texts : sequence of str, optional
+        The texts, to list the rows a rule got wrong.
+    max_errors : int, default=20
+        How many wrong rows to list per rule.
+
+    Returns
+    -------
+    dict
+        ``rules``: per type ``coverage`` (share of texts where the rule fires), ``precision`` (share of its
+        firings on texts of its type), ``recall``, ``overlaps`` (share of its firings where another rule
+        also fires), ``conflicts`` (share where another rule scores at least as high), ``wins`` and
+        ``win_accuracy`` (how often it is the top rule and then right), ``errors`` (firings on other types).
+        ``terms``: per matched term, how often it fired and its precision. ``abstain_rate``: share of texts
+        where no rule fires.
+    """
+    tax = get_taxonomy()
+    n = len(gold)
+    report: dict[str, Any] = {}
+    term_hits: dict[tuple[str, str], list[int]] = {}
+    for slug in tax.slugs:
+        fired = [i for i, r in enumerate(results) if r.scores.get(slug, 0.0) > 0]
+        right = [i for i in fired if gold[i] == slug]
+        others = [i for i in fired if sum(1 for s, v in results[i].scores.items() if v > 0 and s != slug)]
+        conflicts = [
+            i for i in fired if any(v >= results[i].scores[slug] for s, v in results[i].scores.items() if s != slug)
+        ]
+        wins = [i for i, r in enumerate(results) if r.top == slug]
+        errors = [
+            {
+                "row": i,
+                "gold": gold[i],
+                "matched": list(results[i].matches.get(slug, ())),
+                "text": texts[i] if texts else None,
+            }
+            for i in fired
+            if gold[i] != slug
+        ][:max_errors]
+        support = sum(1 for g in gold if g == slug)
+        report[slug] = {
+            "coverage": len(fired) / n if n else 0.0,
+            "precision": len(right) / len(fired) if fired else 0.0,
+            "recall": len(right) / support if support else 0.0,
+            "overlaps": len(others) / len(fired) if fired else 0.0,
+            "conflicts": len(conflicts) / len(fired) if fired else 0.0,
+            "wins": len(wins),
+            "win_accuracy": sum(1 for i in wins if gold[i] == slug) / len(wins) if wins else 0.0,
+            "errors": errors,
+        }
+        for i in fired:
+            for term in results[i].matches.get(slug, ()):
+                term_hits.setdefault((slug, term), []).append(i)
+    terms: list[dict[str, Any]] = sorted(
+        (
+            {
+                "type": slug,
+                "term": term,
+                "fired": len(rows),
+                "precision": sum(1 for i in rows if gold[i] == slug) / len(rows),
+            }
+            for (slug, term), rows in term_hits.items()
+        ),
+        key=lambda t: (t["precision"], -t["fired"]),
+    )
+    return {
+        "rules": report,
+        "terms": terms,
+        "abstain_rate": sum(1 for r in results if r.abstained) / n if n else 0.0,
+    }
