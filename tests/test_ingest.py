@@ -184,7 +184,10 @@ def test_docx_typed_markers_and_headings(tmp_path):
 
     path = make_docx(tmp_path / "koppen.docx", build)
     acts = read_activities([path]).activities
-    assert [a.text for a in acts] == ["Webinar\nIk volgde een webinar over feedback.", "- boek gelezen\n- artikel gelezen"]
+    assert [a.text for a in acts] == [
+        "Webinar\nIk volgde een webinar over feedback.",
+        "- boek gelezen\n- artikel gelezen",
+    ]
 
 
 def test_docx_plain_paragraphs_are_one_activity_each(tmp_path):
@@ -329,7 +332,7 @@ def test_empty_folder(tmp_path):
 
 def test_corrupt_docx(tmp_path):
     (tmp_path / "kapot.docx").write_bytes(b"this is not a zip file")
-    with pytest.raises(InputDataError, match="not a readable .docx file") as info:
+    with pytest.raises(InputDataError, match=r"not a readable \.docx file") as info:
         read_activities([tmp_path / "kapot.docx"])
     assert info.value.path == str(tmp_path / "kapot.docx")
 

@@ -631,7 +631,9 @@ def read_docx_lines(path: Path) -> list[Line]:
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InputDataError(f"not a readable .docx file ({exc.__class__.__name__})", path=str(path)) from exc
+        raise InputDataError(
+            f"not a readable .docx file: not a Word document, or damaged ({exc.__class__.__name__})", path=str(path)
+        ) from exc
     formats = _numbering_formats(document)
     lines: list[Line] = []
     for block in document.iter_inner_content():
