@@ -139,16 +139,18 @@ def _write_xlsx(frame: pd.DataFrame, tmp: Path) -> None:
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     wrap = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")
     n = len(frame)
     for j, name in enumerate(columns, start=1):
         letter = get_column_letter(j)
         longest = max([len(name), *(len(str(v)) for v in frame[name].head(200))])
         ws.column_dimensions[letter].width = _WIDTHS.get(name, min(_MAX_WIDTH, longest + 2))
-        for (cell,) in ws.iter_rows(min_row=2, max_row=n + 1, min_col=j, max_col=j):
-            cell.alignment = wrap if name in _WIDTHS else top
-            if name == "confidence":
-                cell.number_format = "0.00"
+        # Styling every cell is what makes large files slow: only the long-text columns wrap.
+        if name in _WIDTHS or name == "confidence":
+            for (cell,) in ws.iter_rows(min_row=2, max_row=n + 1, min_col=j, max_col=j):
+                if name == "confidence":
+                    cell.number_format = "0.00"
+                else:
+                    cell.alignment = wrap
     reviewed = get_column_letter(columns.index("label_reviewed") + 1)
     review_fill = PatternFill("solid", fgColor="FFF2CC")
     ws[f"{reviewed}1"].fill = review_fill
