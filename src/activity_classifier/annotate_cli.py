@@ -89,7 +89,8 @@ def _cmd_import_reviewed(args: argparse.Namespace) -> int:
         labelled = None
         print(f"{into} does not exist yet: starting a new labelled file", file=sys.stderr)
     report = merge_reviewed(items, labelled, text_column=args.text_column, label_column=args.label_column, path=into)
-    notable = [a for a in report.actions if a.action != "added"]
+    # Rows nobody reviewed are only counted; every other change or skip is listed with its reason.
+    notable = [a for a in report.actions if a.action == "changed" or a.reason not in ("", "not reviewed")]
     for a in notable[:_MAX_LISTED]:
         print(f"  {a.where}: {a.action}, {a.reason}: {a.text}", file=sys.stderr)
     if len(notable) > _MAX_LISTED:
