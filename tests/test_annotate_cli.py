@@ -264,3 +264,40 @@ def test_import_reviewed_starts_a_new_file(tmp_path, capsys):
     frame = pd.read_csv(into, dtype=str, keep_default_na=False)
     assert frame.columns.tolist()[:5] == ["id", "teacher_id", "report_no", "activity_no", "text"]
     assert frame["label"].tolist() == ["conference"]
+
+
+def test_unwritable_output_is_one_line(tmp_path, capsys):
+    (tmp_path / "a_file").write_text("x", encoding="utf-8")
+    out = tmp_path / "a_file" / "review.xlsx"  # its folder is a file
+    assert main(["prelabel", str(EXAMPLES[0]), "-o", str(out)]) == 2
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last.startswith(f"activity-classifier: error: {out}: cannot write the output (")
+    assert not (tmp_path / "a_file").is_dir()
+
+
+def test_unreadable_input_is_one_line(tmp_path, capsys, monkeypatch):
+    src = tmp_path / "verslag.txt"
+    src.write_text("- Webinar", encoding="utf-8")
+    real = Path.read_bytes
+
+    def denied(self):
+        if self.name == "verslag.txt":
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    assert main(["prelabel", str(src), "-o", str(tmp_path / "out.csv")]) == 2
+    assert capsys.readouterr().err == f"activity-classifier: error: {src}: cannot read the file (Permission denied)\n"
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_damaged_docx_inside_a_valid_zip(tmp_path, capsys):
+    import zipfile
+
+    bad = tmp_path / "half.docx"
+    with zipfile.ZipFile(EXAMPLES[0]) as src, zipfile.ZipFile(bad, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            dst.writestr(info, data[: len(data) // 2] if info.filename == "word/document.xml" else data)
+    assert main(["prelabel", str(bad), "-o", str(tmp_path / "out.csv")]) == 2
+    assert "half.docx: not a readable .docx file: not a Word document, or damaged" in capsys.readouterr().err

@@ -9,15 +9,29 @@ import argparse
 import logging
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 __all__ = ["register"]
 
 logger = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 _KIND_NAMES = {"email": "e-mail address", "phone": "phone number", "student_number": "student number"}
 #: How many changed or skipped items ``import-reviewed`` lists on standard error.
 _MAX_LISTED = 20
+
+
+def _writing(path: str | Path, write: Callable[[], T]) -> T:
+    """Run ``write``; a failure of the file system becomes a one-line error naming the output."""
+    from .exceptions import InputDataError
+
+    try:
+        return write()
+    except OSError as exc:
+        raise InputDataError(f"cannot write the output ({exc.strerror or exc})", path=str(path)) from exc
 
 
 def _split_columns(value: str | None) -> list[str] | None:
@@ -57,8 +71,11 @@ def _cmd_prelabel(args: argparse.Namespace) -> int:
                 "use --redact to replace them in the output",
                 file=sys.stderr,
             )
-    written = write_output(
-        result.frame, args.output, fmt, model_version=result.model_version, inputs=result.ingested.files
+    written = _writing(
+        args.output,
+        lambda: write_output(
+            result.frame, args.output, fmt, model_version=result.model_version, inputs=result.ingested.files
+        ),
     )
     frame = result.frame
     n_empty = int((frame["review_reason"].str.contains("empty_text")).sum())
@@ -96,11 +113,11 @@ def _cmd_import_reviewed(args: argparse.Namespace) -> int:
     if len(notable) > _MAX_LISTED:
         print(f"  ... and {len(notable) - _MAX_LISTED} more; --report writes every item", file=sys.stderr)
     if args.report:
-        write_table(report.frame(), args.report, inputs=[args.reviewed, into])
+        _writing(args.report, lambda: write_table(report.frame(), args.report, inputs=[args.reviewed, into]))
     if args.dry_run:
         print(f"dry run, nothing written: {report.summary()}", file=sys.stderr)
         return 0
-    write_table(report.merged, output, inputs=[args.reviewed])
+    _writing(output, lambda: write_table(report.merged, output, inputs=[args.reviewed]))
     print(f"{report.summary()}; {len(report.merged)} rows written to {output}", file=sys.stderr)
     return 0
 

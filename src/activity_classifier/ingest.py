@@ -621,16 +621,16 @@ def read_docx_lines(path: Path) -> list[Line]:
     becomes one paragraph (its cells joined by `` | ``) followed by a blank one, so every row can be an
     activity of its own.
     """
-    import zipfile
-
     import docx
-    from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except OSError:
+        raise  # reported by read_activities with the system's reason
+    except Exception as exc:
+        # python-docx, zipfile and lxml raise many kinds of errors on a damaged file; to a user they are one.
         raise InputDataError(
             f"not a readable .docx file: not a Word document, or damaged ({exc.__class__.__name__})", path=str(path)
         ) from exc
@@ -743,37 +743,53 @@ def read_activities(
     """
     result = Ingested()
     for path in expand_inputs(paths):
-        suffix = path.suffix.lower()
-        result.files.append(path)
-        if suffix in DOCUMENT_SUFFIXES:
-            lines = read_docx_lines(path) if suffix == ".docx" else read_txt_lines(path)
-            blocks = split_report(lines, each_paragraph=suffix == ".docx")
-            if not blocks:
-                raise EmptyInputError("no text found", path=str(path))
-            covered = {n for b in blocks for n in range(b.start, b.end + 1)}
-            skipped = [ln.number for ln in lines if ln.text.strip() and ln.number not in covered]
-            note = f"{path}: {len(blocks)} activities"
-            if skipped:
-                what = "lines" if suffix == ".txt" else "paragraphs"
-                note += f" (introduction or section titles left out: {what} {_ranges(skipped)})"
-            result.notes.append(note)
-            for k, block in enumerate(blocks):
-                result.activities.append(Activity(block.text, str(path), path.stem, k + 1, _location(suffix, block)))
-            continue
-        frame = read_table(path)
-        spec = detect_layout(
-            frame,
-            text_column=text_column,
-            activity_columns=activity_columns,
-            report_column=report_column,
-            teacher_column=teacher_column,
-            layout=layout,
-            path=path,
-        )
-        found = _read_table_activities(path, frame, spec)
-        result.notes.append(f"{path}: {spec.describe()}; {len(found)} activities")
-        result.activities.extend(found)
+        try:
+            _read_one(path, result, text_column, activity_columns, report_column, teacher_column, layout)
+        except OSError as exc:
+            # Permission denied, a file removed while reading, a network drive gone: name the file.
+            raise InputDataError(f"cannot read the file ({exc.strerror or exc})", path=str(path)) from exc
     return result
+
+
+def _read_one(
+    path: Path,
+    result: Ingested,
+    text_column: str | None,
+    activity_columns: Sequence[str] | None,
+    report_column: str | None,
+    teacher_column: str | None,
+    layout: Layout,
+) -> None:
+    suffix = path.suffix.lower()
+    result.files.append(path)
+    if suffix in DOCUMENT_SUFFIXES:
+        lines = read_docx_lines(path) if suffix == ".docx" else read_txt_lines(path)
+        blocks = split_report(lines, each_paragraph=suffix == ".docx")
+        if not blocks:
+            raise EmptyInputError("no text found", path=str(path))
+        covered = {n for b in blocks for n in range(b.start, b.end + 1)}
+        skipped = [ln.number for ln in lines if ln.text.strip() and ln.number not in covered]
+        note = f"{path}: {len(blocks)} activities"
+        if skipped:
+            what = "lines" if suffix == ".txt" else "paragraphs"
+            note += f" (introduction or section titles left out: {what} {_ranges(skipped)})"
+        result.notes.append(note)
+        for k, block in enumerate(blocks):
+            result.activities.append(Activity(block.text, str(path), path.stem, k + 1, _location(suffix, block)))
+        return
+    frame = read_table(path)
+    spec = detect_layout(
+        frame,
+        text_column=text_column,
+        activity_columns=activity_columns,
+        report_column=report_column,
+        teacher_column=teacher_column,
+        layout=layout,
+        path=path,
+    )
+    found = _read_table_activities(path, frame, spec)
+    result.notes.append(f"{path}: {spec.describe()}; {len(found)} activities")
+    result.activities.extend(found)
 
 
 def _ranges(numbers: Sequence[int]) -> str:
