@@ -14,7 +14,8 @@
     Label Studio sort tasks by the model's confidence.
 ``doccano``
     JSON lines for doccano's text classification projects: ``{"text": ..., "label": [slug], ...}``; other
-    keys become the example's metadata.
+    keys become the example's metadata. doccano rejects empty texts, so an empty activity gets the text
+    ``[lege activiteit]``.
 
 All writers are atomic (:func:`activity_classifier.tables.atomic_write`) and refuse to overwrite an input.
 """
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "EMPTY_TEXT",
     "FORMATS",
     "FORMAT_SUFFIXES",
     "LABELSTUDIO_FROM_NAME",
@@ -55,6 +57,8 @@ OutputFormat = Literal["xlsx", "csv", "labelstudio", "doccano"]
 FORMATS: tuple[OutputFormat, ...] = ("xlsx", "csv", "labelstudio", "doccano")
 #: The file suffix each format is written with.
 FORMAT_SUFFIXES: dict[str, str] = {"xlsx": ".xlsx", "csv": ".csv", "labelstudio": ".json", "doccano": ".jsonl"}
+#: The text doccano gets for an empty activity (it rejects empty texts).
+EMPTY_TEXT = "[lege activiteit]"
 #: Names of the Label Studio control and object tags; import-reviewed looks for these.
 LABELSTUDIO_FROM_NAME = "label"
 LABELSTUDIO_TO_NAME = "text"
@@ -250,10 +254,15 @@ def labelstudio_config_path(path: str | Path) -> Path:
 
 # -- doccano ------------------------------------------------------------------------------------------
 def doccano_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Return doccano text-classification records: ``{"text", "label": [slug] or [], <metadata>}``."""
+    """Return doccano text-classification records: ``{"text", "label": [slug] or [], <metadata>}``.
+
+    doccano refuses a line with an empty text, so an empty activity gets the text :data:`EMPTY_TEXT`
+    (its ``review_reason`` stays ``empty_text``): every activity still has its line.
+    """
     out = []
     for row in _records(frame):
-        record: dict[str, Any] = {"text": row["text"], "label": [row["label"]] if row.get("label") else []}
+        text = row["text"] if str(row["text"]).strip() else EMPTY_TEXT
+        record: dict[str, Any] = {"text": text, "label": [row["label"]] if row.get("label") else []}
         record.update({c: row[c] for c in _CONTEXT_COLUMNS if c in row})
         out.append(record)
     return out

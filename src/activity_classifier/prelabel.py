@@ -9,7 +9,7 @@ corrections back.
 Examples
 --------
 >>> from activity_classifier.prelabel import prelabel
->>> result = prelabel(["examples/verslagen_team_zorg.csv"])  # doctest: +SKIP
+>>> result = prelabel(["examples/leerverslagen_team_techniek.csv"])  # doctest: +SKIP
 >>> result.frame[["order", "label", "confidence", "label_reviewed"]].head(2)  # doctest: +SKIP
 """
 
