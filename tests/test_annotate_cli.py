@@ -301,3 +301,36 @@ def test_damaged_docx_inside_a_valid_zip(tmp_path, capsys):
             dst.writestr(info, data[: len(data) // 2] if info.filename == "word/document.xml" else data)
     assert main(["prelabel", str(bad), "-o", str(tmp_path / "out.csv")]) == 2
     assert "half.docx: not a readable .docx file: not a Word document, or damaged" in capsys.readouterr().err
+
+
+def test_prelabel_named_wide_columns(tmp_path, capsys):
+    src = tmp_path / "formulier.csv"
+    src.write_text(
+        "naam;eerste;tweede;derde\nV1;Webinar gevolgd;Boek gelezen;\nV2;;Congres bezocht;\n", encoding="utf-8"
+    )
+    out = tmp_path / "review.csv"
+    assert (
+        main(
+            [
+                "prelabel",
+                str(src),
+                "-o",
+                str(out),
+                "--activity-columns",
+                "eerste, tweede,derde",
+                "--report-column",
+                "naam",
+            ]
+        )
+        == 0
+    )
+    assert (
+        "wide layout, 3 activity columns 'eerste', 'tweede', 'derde'; report column 'naam'" in capsys.readouterr().err
+    )
+    frame = pd.read_csv(out, dtype=str, keep_default_na=False, encoding="utf-8-sig").sort_values("order")
+    assert frame[["report_id", "activity_no", "text"]].values.tolist() == [
+        ["V1", "1", "Webinar gevolgd"],
+        ["V1", "2", "Boek gelezen"],
+        ["V2", "1", ""],
+        ["V2", "2", "Congres bezocht"],
+    ]
