@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.deps-stamp
 
-.PHONY: demo test lint typecheck unit install model datacard bench clean
+.PHONY: demo test lint typecheck unit install model datacard bench bench-prelabel examples clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,8 @@ demo: install
 	@mkdir -p demo-output
 	$(BIN)/activity-classifier predict examples/learner_report_activities.csv --output demo-output/predictions.csv
 	@$(BIN)/python scripts/show_predictions.py demo-output/predictions.csv
+	$(BIN)/activity-classifier prelabel examples/leerverslag_economie.docx examples/leerverslagen_team_zorg.xlsx \
+		examples/leerverslagen_team_techniek.csv --redact --output demo-output/review.xlsx
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts
@@ -42,10 +44,17 @@ model: install
 	$(BIN)/activity-classifier train --output models/default
 
 datacard: $(STAMP)
-	$(BIN)/python scripts/data_card_tables.py --write data/README.md
+	$(BIN)/python scripts/data_card_tables.py --write
 
 bench: install
 	$(BIN)/python benchmarks/bench_predict.py
+
+bench-prelabel: install
+	$(BIN)/python benchmarks/bench_prelabel.py
+
+# Maintainers: regenerate the example learner reports (the texts live in the script).
+examples: $(STAMP)
+	$(BIN)/python scripts/make_examples.py
 
 clean:
 	rm -rf $(VENV) build dist demo-output .pytest_cache .mypy_cache .ruff_cache

@@ -42,3 +42,11 @@ def tiny_data():
     texts = [t for texts in TINY.values() for t in texts]
     labels = [lab for lab, texts in TINY.items() for _ in texts]
     return texts, labels
+
+
+@pytest.fixture(scope="session")
+def default_model():
+    """The shipped default model, loaded once for the whole session."""
+    from activity_classifier.artifacts import load_model
+
+    return load_model()

@@ -5,7 +5,16 @@ import importlib
 
 import pytest
 
-MODULES = ["activity_classifier", "activity_classifier.taxonomy", "activity_classifier.text"]
+MODULES = [
+    "activity_classifier",
+    "activity_classifier.taxonomy",
+    "activity_classifier.text",
+    "activity_classifier.privacy",
+    "activity_classifier.ingest",
+    "activity_classifier.export",
+    "activity_classifier.review",
+    "activity_classifier.prelabel",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -73,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     from . import commands  # the heavier commands live beside the CLI, imported lazily for start-up time
 
     commands.register(sub)
+    from . import annotate_cli  # prelabel and import-reviewed, imported lazily like commands
+
+    annotate_cli.register(sub)
     return parser
 
 

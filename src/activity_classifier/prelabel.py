@@ -1,0 +1,249 @@
+"""Pre-labelling: read learner reports, classify every activity and build the table annotators review.
+
+:func:`prelabel` ties the pieces together: :mod:`~activity_classifier.ingest` reads and splits the
+reports, :mod:`~activity_classifier.privacy` finds (and optionally redacts) personal data, the model
+classifies, and the result is one row per activity, sorted for review. :mod:`~activity_classifier.export`
+writes that table in the annotators' format of choice; :mod:`~activity_classifier.review` brings their
+corrections back.
+
+Examples
+--------
+>>> from activity_classifier.prelabel import prelabel
+>>> result = prelabel(["examples/leerverslagen_team_techniek.csv"])  # doctest: +SKIP
+>>> result.frame[["order", "label", "confidence", "label_reviewed"]].head(2)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .ingest import Activity, Ingested, Layout, read_activities
+from .privacy import PLACEHOLDERS, find_personal_data, redact
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .model import ActivityClassifier
+    from .policy import Method
+
+__all__ = ["REVIEW_COLUMNS", "PrelabelResult", "model_version", "prelabel", "review_frame", "sort_for_review"]
+
+logger = logging.getLogger(__name__)
+
+#: Columns of the review table, in this order. ``order`` is the activity's position in the input.
+REVIEW_COLUMNS = (
+    "order",
+    "source_file",
+    "report_id",
+    "activity_no",
+    "location",
+    "teacher_id",
+    "text",
+    "label_nl",
+    "label",
+    "group",
+    "confidence",
+    "source",
+    "needs_review",
+    "review_reason",
+    "alternatives",
+    "evidence",
+    "personal_data",
+    "label_reviewed",
+    "review_comment",
+)
+
+#: Texts are classified in batches of this size, so a progress bar can move.
+BATCH_SIZE = 500
+
+
+@dataclass
+class PrelabelResult:
+    """What :func:`prelabel` produced.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        One row per activity with :data:`REVIEW_COLUMNS`, sorted for review (see :func:`sort_for_review`).
+    ingested : Ingested
+        The activities as read, with the notes on how each file was read.
+    personal_data : collections.Counter
+        Findings per kind (``email``, ``phone``, ``student_number``) over all texts.
+    redacted : bool
+        Whether the texts in ``frame`` were redacted.
+    model_version : str
+        The model that made the predictions (see :func:`model_version`).
+    """
+
+    frame: pd.DataFrame
+    ingested: Ingested
+    personal_data: Counter[str]
+    redacted: bool
+    model_version: str
+
+
+def model_version(model: ActivityClassifier) -> str:
+    """Return a short, stable name of a loaded model: package version, creation date, model hash.
+
+    Examples
+    --------
+    >>> from activity_classifier.artifacts import load_model
+    >>> model_version(load_model())  # doctest: +SKIP
+    'activity-classifier 0.1.0, model 2026-11-29 sha256:1f0c2a9e77b3'
+    """
+    meta: dict[str, Any] = getattr(model, "metadata_", None) or {}
+    version = str(meta.get("package", {}).get("version", "unknown"))
+    created = str(meta.get("created", ""))[:10]
+    sha = str(meta.get("model_file", {}).get("sha256", ""))[:12]
+    if not sha:
+        return f"activity-classifier {version}, unsaved model"
+    return f"activity-classifier {version}, model {created} sha256:{sha}"
+
+
+def sort_for_review(frame: pd.DataFrame) -> pd.DataFrame:
+    """Sort rows that need review first, then by increasing confidence, then in input order."""
+    return frame.sort_values(
+        ["needs_review", "confidence", "order"], ascending=[False, True, True], kind="stable"
+    ).reset_index(drop=True)
+
+
+def review_frame(
+    activities: Sequence[Activity], predictions: pd.DataFrame, personal_data: Sequence[str]
+) -> pd.DataFrame:
+    """Build the review table from activities and their predictions (not yet sorted).
+
+    Parameters
+    ----------
+    activities : sequence of Activity
+        In input order.
+    predictions : pandas.DataFrame
+        One row per activity with :data:`activity_classifier.api.PREDICTION_COLUMNS`.
+    personal_data : sequence of str
+        Per activity, the kinds of personal data found (``"email, phone"``), or ``""``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`REVIEW_COLUMNS`; ``label_reviewed`` and ``review_comment`` empty.
+    """
+    import pandas as pd
+
+    if not len(activities) == len(predictions) == len(personal_data):
+        raise ValueError("activities, predictions and personal_data must have the same length")
+    base = pd.DataFrame(
+        {
+            "order": range(1, len(activities) + 1),
+            "source_file": [a.source_file for a in activities],
+            "report_id": [a.report_id for a in activities],
+            "activity_no": [a.activity_no for a in activities],
+            "location": [a.location for a in activities],
+            "teacher_id": [a.teacher_id for a in activities],
+            "text": [a.text for a in activities],
+        }
+    )
+    frame = pd.concat([base, predictions.reset_index(drop=True)], axis=1)
+    frame["label"] = frame["label"].fillna("")
+    frame["label_nl"] = frame["label_nl"].fillna("")
+    frame["group"] = frame["group"].fillna("")
+    frame["personal_data"] = list(personal_data)
+    frame["label_reviewed"] = ""
+    frame["review_comment"] = ""
+    return frame[list(REVIEW_COLUMNS)]
+
+
+def _progress(total: int, enabled: bool | None) -> Any:
+    """Return a tqdm bar on standard error, shown only in a terminal (or when forced)."""
+    from tqdm import tqdm
+
+    show = sys.stderr.isatty() if enabled is None else enabled
+    return tqdm(total=total, unit="activity", desc="classifying", disable=not show, file=sys.stderr, leave=False)
+
+
+def prelabel(
+    paths: Iterable[str | Path],
+    *,
+    model: ActivityClassifier | None = None,
+    method: Method = "hybrid",
+    redact_personal_data: bool = False,
+    text_column: str | None = None,
+    activity_columns: Sequence[str] | None = None,
+    report_column: str | None = None,
+    teacher_column: str | None = None,
+    layout: Layout = "auto",
+    progress: bool | None = None,
+) -> PrelabelResult:
+    """Read learner reports, classify every activity and return the review table.
+
+    Parameters
+    ----------
+    paths : iterable of str or Path
+        Files (``.csv``, ``.tsv``, ``.xlsx``, ``.docx``, ``.txt``) and folders.
+    model : ActivityClassifier, optional
+        A fitted classifier; the shipped default model when omitted.
+    method : {"hybrid", "model", "rules"}, default="hybrid"
+        Prediction policy.
+    redact_personal_data : bool, default=False
+        Replace e-mail addresses, phone numbers and student numbers in the texts (before classifying, so
+        that no output holds them).
+    text_column, activity_columns, report_column, teacher_column, layout
+        How to read tables; see :func:`activity_classifier.ingest.detect_layout`.
+    progress : bool, optional
+        Show a progress bar on standard error; by default only when it is a terminal.
+
+    Returns
+    -------
+    PrelabelResult
+        ``frame`` has exactly one row per activity read, empty ones included (flagged ``empty_text``).
+
+    Raises
+    ------
+    InputDataError
+        Naming the file (and row or column) that cannot be read.
+    """
+    from .api import predictions_frame
+    from .artifacts import load_model
+
+    ingested = read_activities(
+        paths,
+        text_column=text_column,
+        activity_columns=activity_columns,
+        report_column=report_column,
+        teacher_column=teacher_column,
+        layout=layout,
+    )
+    activities = ingested.activities
+    findings = [find_personal_data(a.text) for a in activities]
+    counts: Counter[str] = Counter(f.kind for fs in findings for f in fs)
+    kinds = [", ".join(sorted({f.kind for f in fs})) for fs in findings]
+    if redact_personal_data:
+        activities = [
+            Activity(redact(a.text, fs), a.source_file, a.report_id, a.activity_no, a.location, a.teacher_id)
+            if fs
+            else a
+            for a, fs in zip(activities, findings, strict=True)
+        ]
+        kinds = [f"{k} (redacted)" if k else "" for k in kinds]
+        logger.info("redacted with %s", ", ".join(PLACEHOLDERS.values()))
+
+    clf = model if model is not None else load_model()
+    texts = [a.text for a in activities]
+    preds = []
+    with _progress(len(texts), progress) as bar:
+        for start in range(0, len(texts), BATCH_SIZE):
+            batch = texts[start : start + BATCH_SIZE]
+            preds.extend(clf.explain(batch, method=method))
+            bar.update(len(batch))
+    frame = sort_for_review(review_frame(activities, predictions_frame(preds), kinds))
+    return PrelabelResult(
+        frame=frame,
+        ingested=ingested,
+        personal_data=counts,
+        redacted=redact_personal_data,
+        model_version=model_version(clf),
+    )

@@ -1,0 +1,410 @@
+"""Bringing annotators' corrections back into a labelled training file.
+
+Reviewed files
+--------------
+``.xlsx`` / ``.csv`` written by ``prelabel``
+    The label is read from ``label_reviewed`` (never from the predicted ``label``); rows left empty
+    were not reviewed and are skipped.
+Label Studio export (``.json``, the "JSON" export)
+    The label is the choice of the task's annotations (cancelled ones ignored); the model's
+    ``predictions`` are never used. Tasks without annotations are skipped; tasks whose annotators
+    disagree are skipped too. The "JSON-MIN" export (``{"text": ..., "label": ...}``) is read as well.
+
+Merging
+-------
+Activities are matched on their text (white space collapsed, case ignored). For each reviewed activity:
+
+``added``
+    Its text is not in the labelled file: a row is appended with ``source=reviewed``.
+``changed``
+    Its text is in the labelled file with another label: the reviewed label wins; the row gets
+    ``source=reviewed``.
+``skipped``
+    With the reason: not reviewed, empty text, unknown label, a duplicate of an earlier row of the
+    reviewed file, conflicting labels for the same text in the reviewed file, or already in the labelled
+    file with the same label.
+
+Labels are validated against the taxonomy (slugs, or ids such as ``F4``). The merged file is written
+atomically; the reviewed file is never modified.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from .exceptions import EmptyInputError, InputDataError
+from .tables import find_column, read_table, sheet_row
+from .taxonomy import get_taxonomy
+from .text import clean_text
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "CORPUS_COLUMNS",
+    "MergeReport",
+    "ReviewedItem",
+    "merge_reviewed",
+    "read_reviewed",
+    "text_key",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Columns of a new labelled file (those of the bundled corpus).
+CORPUS_COLUMNS = (
+    "id",
+    "teacher_id",
+    "report_no",
+    "activity_no",
+    "text",
+    "label",
+    "group",
+    "sector",
+    "source",
+    "border_case",
+)
+REVIEWED_SOURCE = "reviewed"
+
+
+def text_key(text: object) -> str:
+    """Return the key two texts are matched on: cleaned, white space collapsed, case ignored.
+
+    Examples
+    --------
+    >>> text_key("  Webinar   gevolgd ") == text_key("webinar gevolgd")
+    True
+    """
+    return clean_text(text).casefold()
+
+
+@dataclass(frozen=True)
+class ReviewedItem:
+    """One row or task of a reviewed file.
+
+    Attributes
+    ----------
+    where : str
+        Its place in the reviewed file (``row 5``, ``task 12``), for the report.
+    text : str
+        The activity text.
+    label : str
+        The reviewed label as written (validated later); empty when not reviewed.
+    skip_reason : str
+        Why it cannot be used even before merging (e.g. annotators disagree); empty otherwise.
+    meta : dict
+        ``report_id``, ``activity_no``, ``teacher_id``, ``source_file`` when known.
+    """
+
+    where: str
+    text: str
+    label: str
+    skip_reason: str = ""
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MergeAction:
+    """What happened to one reviewed item.
+
+    Attributes
+    ----------
+    where : str
+        Its place in the reviewed file.
+    action : {"added", "changed", "skipped"}
+    reason : str
+        For ``skipped``: why; for ``changed``: the old label(s).
+    label : str
+        The reviewed label (a slug when valid).
+    text : str
+        The activity text (shortened in reports).
+    """
+
+    where: str
+    action: Literal["added", "changed", "skipped"]
+    reason: str
+    label: str
+    text: str
+
+
+@dataclass
+class MergeReport:
+    """The outcome of :func:`merge_reviewed`.
+
+    Attributes
+    ----------
+    merged : pandas.DataFrame
+        The labelled table after merging.
+    actions : list of MergeAction
+        One per reviewed item, in the reviewed file's order.
+    """
+
+    merged: pd.DataFrame
+    actions: list[MergeAction]
+
+    def count(self, action: str) -> int:
+        """Return how many items got ``action``."""
+        return sum(a.action == action for a in self.actions)
+
+    def skip_reasons(self) -> Counter[str]:
+        """Count skipped items per reason (details such as row numbers left out)."""
+        return Counter(a.reason.split(" (")[0] for a in self.actions if a.action == "skipped")
+
+    def summary(self) -> str:
+        """One line: ``added 3, changed 1, skipped 2 (not reviewed: 2)``."""
+        reasons = ", ".join(f"{r}: {n}" for r, n in self.skip_reasons().most_common())
+        line = f"added {self.count('added')}, changed {self.count('changed')}, skipped {self.count('skipped')}"
+        return f"{line} ({reasons})" if reasons else line
+
+    def frame(self) -> pd.DataFrame:
+        """Return the actions as a table (``where, action, reason, label, text``)."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [(a.where, a.action, a.reason, a.label, a.text) for a in self.actions],
+            columns=["where", "action", "reason", "label", "text"],
+        )
+
+
+# -- reading ------------------------------------------------------------------------------------------
+def read_reviewed(
+    path: str | Path, *, text_column: str = "text", label_column: str = "label_reviewed"
+) -> list[ReviewedItem]:
+    """Read a reviewed ``.xlsx``/``.csv`` table or a Label Studio ``.json`` export.
+
+    Parameters
+    ----------
+    path : str or Path
+        The reviewed file.
+    text_column, label_column : str
+        Columns of a table (matched ignoring case); ignored for Label Studio exports.
+
+    Returns
+    -------
+    list of ReviewedItem
+        One per row or task, in file order.
+
+    Raises
+    ------
+    InputDataError
+        If the file cannot be read, or a column or the Label Studio structure is missing.
+    """
+    p = Path(path)
+    if p.suffix.lower() == ".json":
+        return _read_labelstudio(p)
+    frame = read_table(p)
+    tcol = find_column(frame, text_column, p)
+    lcol = find_column(frame, label_column, p)
+    meta_cols = {
+        name: col
+        for name in ("report_id", "activity_no", "teacher_id", "source_file")
+        if (col := next((c for c in frame.columns if str(c).casefold() == name), None))
+    }
+    items = []
+    for i, row in enumerate(frame.to_dict("records")):
+        meta = {name: str(row[col]).strip() for name, col in meta_cols.items()}
+        items.append(ReviewedItem(f"row {sheet_row(i)}", str(row[tcol]), str(row[lcol]).strip(), "", meta))
+    return items
+
+
+def _choices(result: Any) -> list[str]:
+    out: list[str] = []
+    for r in result if isinstance(result, list) else []:
+        value = r.get("value") if isinstance(r, dict) and r.get("type") == "choices" else None
+        choices = value.get("choices") if isinstance(value, dict) else None
+        if isinstance(choices, list):
+            out.extend(str(c) for c in choices)
+    return out
+
+
+def _read_labelstudio(p: Path) -> list[ReviewedItem]:
+    if not p.is_file():
+        raise InputDataError("file not found", path=str(p))
+    try:
+        tasks = json.loads(p.read_text("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputDataError(f"not a readable JSON file ({exc.__class__.__name__}: {exc})", path=str(p)) from exc
+    if not isinstance(tasks, list):
+        raise InputDataError("expected a Label Studio export: a JSON list of tasks", path=str(p))
+    if not tasks:
+        raise EmptyInputError("the export holds no tasks", path=str(p))
+    items = []
+    for k, task in enumerate(tasks):
+        where = f"task {task.get('id', k + 1)}" if isinstance(task, dict) else f"task {k + 1}"
+        if not isinstance(task, dict):
+            raise InputDataError(f"{where} is not a JSON object", path=str(p))
+        if "data" in task:  # the full JSON export
+            data = task["data"] if isinstance(task["data"], dict) else {}
+            annotations = [a for a in task.get("annotations", []) if isinstance(a, dict) and not a.get("was_cancelled")]
+            labels = [c for a in annotations for c in _choices(a.get("result"))[:1]]
+            per_annotation = [_choices(a.get("result")) for a in annotations]
+        else:  # JSON-MIN: the data fields and one key per control tag
+            data = task
+            value = task.get("label")
+            labels = [str(value)] if isinstance(value, str) else _choices([{"type": "choices", "value": value}])
+            per_annotation = [labels] if labels else []
+        if "text" not in data:
+            raise InputDataError(f"{where} has no 'text' in its data", path=str(p))
+        reason = ""
+        distinct = sorted(set(labels))
+        if not per_annotation and any(
+            isinstance(a, dict) and a.get("was_cancelled") for a in task.get("annotations", [])
+        ):
+            reason = "skipped by the annotator in Label Studio"
+        elif any(len(c) > 1 for c in per_annotation):
+            reason = "more than one choice in an annotation"
+        elif len(distinct) > 1:
+            reason = f"annotators disagree ({' vs '.join(distinct)})"
+        meta = {n: str(data[n]) for n in ("report_id", "activity_no", "teacher_id", "source_file") if n in data}
+        items.append(ReviewedItem(where, str(data["text"]), distinct[0] if len(distinct) == 1 else "", reason, meta))
+    return items
+
+
+# -- merging ------------------------------------------------------------------------------------------
+def _short(text: str, n: int = 60) -> str:
+    t = " ".join(text.split())
+    return t if len(t) <= n else t[: n - 1] + "…"
+
+
+def _new_id(key: str) -> str:
+    return "R" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+
+
+def merge_reviewed(
+    items: Sequence[ReviewedItem],
+    labelled: pd.DataFrame | None,
+    *,
+    text_column: str = "text",
+    label_column: str = "label",
+    path: str | Path | None = None,
+) -> MergeReport:
+    """Merge reviewed labels into a labelled table (see the module docstring for the rules).
+
+    Parameters
+    ----------
+    items : sequence of ReviewedItem
+        From :func:`read_reviewed`.
+    labelled : pandas.DataFrame or None
+        The labelled table (all cells strings), or None to start a new one with :data:`CORPUS_COLUMNS`.
+    text_column, label_column : str
+        Its text and label columns.
+    path : str or Path, optional
+        The labelled file, for messages.
+
+    Returns
+    -------
+    MergeReport
+
+    Examples
+    --------
+    >>> items = [ReviewedItem("row 2", "Congres bezocht", "conference"), ReviewedItem("row 3", "Boek", "")]
+    >>> report = merge_reviewed(items, None)
+    >>> report.summary()
+    'added 1, changed 0, skipped 1 (not reviewed: 1)'
+    >>> report.merged[["text", "label", "source"]].values.tolist()
+    [['Congres bezocht', 'conference', 'reviewed']]
+    """
+    import pandas as pd
+
+    tax = get_taxonomy()
+    frame = pd.DataFrame(columns=list(CORPUS_COLUMNS)) if labelled is None else labelled.copy()
+    tcol = find_column(frame, text_column, path)
+    lcol = find_column(frame, label_column, path)
+    if "source" not in frame.columns:
+        frame["source"] = ""
+    existing: dict[str, list[int]] = {}
+    for i, text in enumerate(frame[tcol]):
+        existing.setdefault(text_key(text), []).append(i)
+
+    # Labels per text within the reviewed file, to find duplicates and conflicts first.
+    valid: dict[int, str] = {}
+    actions: list[MergeAction | None] = [None] * len(items)
+    seen: dict[str, list[int]] = {}
+    for k, item in enumerate(items):
+        label = item.label.strip()
+
+        def skip(reason: str, item: ReviewedItem = item, label: str = label) -> MergeAction:
+            return MergeAction(item.where, "skipped", reason, label, _short(item.text))
+
+        if item.skip_reason:
+            actions[k] = skip(item.skip_reason)
+        elif not label:
+            actions[k] = skip("not reviewed")
+        elif not clean_text(item.text):
+            actions[k] = skip("empty text")
+        elif label not in tax:
+            actions[k] = skip(f"unknown label ({label!r} is not one of the eleven slugs)")
+        else:
+            valid[k] = tax[label].slug
+            seen.setdefault(text_key(item.text), []).append(k)
+
+    new_rows: list[dict[str, Any]] = []
+    for key, ks in seen.items():
+        labels = sorted({valid[k] for k in ks})
+        if len(labels) > 1:
+            where = ", ".join(items[k].where for k in ks)
+            for k in ks:
+                actions[k] = MergeAction(
+                    items[k].where,
+                    "skipped",
+                    f"conflicting labels for the same text ({where}: {' vs '.join(labels)})",
+                    valid[k],
+                    _short(items[k].text),
+                )
+            continue
+        first, *dups = ks
+        for k in dups:
+            actions[k] = MergeAction(
+                items[k].where,
+                "skipped",
+                f"duplicate (same text as {items[first].where})",
+                valid[k],
+                _short(items[k].text),
+            )
+        item, label = items[first], valid[first]
+        rows = existing.get(key, [])
+        if rows:
+            old = sorted({str(frame.at[i, lcol]).strip() for i in rows})
+            if old == [label]:
+                where = ", ".join(f"row {sheet_row(i)}" for i in rows)
+                actions[first] = MergeAction(
+                    item.where, "skipped", f"already labelled the same ({where})", label, _short(item.text)
+                )
+                continue
+            for i in rows:
+                frame.at[i, lcol] = label
+                frame.at[i, "source"] = REVIEWED_SOURCE
+                if "group" in frame.columns:
+                    frame.at[i, "group"] = tax[label].group
+            actions[first] = MergeAction(item.where, "changed", f"was {' / '.join(old)}", label, _short(item.text))
+            continue
+        meta = item.meta
+        report = meta.get("report_id") or Path(meta.get("source_file", "")).stem
+        new_rows.append(
+            {
+                "id": _new_id(key),
+                # Grouped cross-validation needs a group: the teacher when known, else the report.
+                "teacher_id": meta.get("teacher_id") or report or "reviewed",
+                "report_no": report,
+                "activity_no": meta.get("activity_no", ""),
+                tcol: " ".join(item.text.split()),
+                lcol: label,
+                "group": tax[label].group,
+                "source": REVIEWED_SOURCE,
+            }
+        )
+        actions[first] = MergeAction(item.where, "added", "", label, _short(item.text))
+    if new_rows:
+        add = pd.DataFrame(new_rows)
+        add = add[[c for c in add.columns if c in frame.columns]]
+        frame = pd.concat([frame, add], ignore_index=True).fillna("")
+    done = [a for a in actions if a is not None]
+    assert len(done) == len(items)
+    return MergeReport(frame.astype(str), done)

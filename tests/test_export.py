@@ -1,0 +1,206 @@
+import csv
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from activity_classifier.exceptions import InputDataError
+from activity_classifier.export import (
+    doccano_records,
+    format_for,
+    labelstudio_config,
+    labelstudio_tasks,
+    write_output,
+)
+from activity_classifier.prelabel import REVIEW_COLUMNS, prelabel
+from activity_classifier.taxonomy import get_taxonomy
+
+SLUGS = list(get_taxonomy().slugs)
+REPORT = """Leerverslag 4
+
+1. Webinar over formatief evalueren gevolgd via de academie.
+2.
+3. Met een collega gesproken over lastige studenten; mail haar op a.devries@roc.nl.
+4. Twee dagen naar het jaarcongres van de MBO Raad.
+"""
+
+
+@pytest.fixture(scope="module")
+def result(default_model, tmp_path_factory):
+    path = tmp_path_factory.mktemp("in") / "verslag.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    return prelabel([path], model=default_model)
+
+
+def test_review_table(result):
+    frame = result.frame
+    assert list(frame.columns) == list(REVIEW_COLUMNS)
+    assert len(frame) == 4  # the empty item is a row too
+    # needs_review first, then increasing confidence; the original order is kept in a column
+    assert frame["needs_review"].tolist() == sorted(frame["needs_review"].tolist(), reverse=True)
+    flagged = frame[~frame["needs_review"]]
+    assert flagged["confidence"].tolist() == sorted(flagged["confidence"].tolist())
+    assert sorted(frame["order"]) == [1, 2, 3, 4]
+    empty = frame[frame["text"] == ""].iloc[0]
+    assert (empty["order"], empty["review_reason"], empty["label"], bool(empty["needs_review"])) == (
+        2,
+        "empty_text",
+        "",
+        True,
+    )
+    assert frame.iloc[0]["order"] == 2
+    congres = frame[frame["text"].str.contains("jaarcongres")].iloc[0]
+    assert congres["label"] == "conference"
+    assert congres["label_nl"] == get_taxonomy()["conference"].name_nl
+    assert (congres["report_id"], congres["activity_no"], congres["location"]) == ("verslag", 4, "line 6")
+    assert frame[frame["text"].str.contains("mail haar")].iloc[0]["personal_data"] == "email"
+    assert set(frame["label_reviewed"]) == {""}
+
+
+def test_xlsx(result, tmp_path):
+    (path,) = write_output(result.frame, tmp_path / "review.xlsx")
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Review", "Codebook"]
+    ws = wb["Review"]
+    header = [c.value for c in ws[1]]
+    assert header == list(REVIEW_COLUMNS)
+    assert ws.max_row == 5
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == "A1:S5"
+    col = {name: i + 1 for i, name in enumerate(header)}
+    assert ws.cell(2, col["order"]).value == 2  # the empty activity comes first
+    assert ws.column_dimensions["G"].width == 80  # text
+    assert ws.cell(3, col["text"]).alignment.wrap_text
+    # the drop-down: a list validation over the whole label_reviewed column, with the eleven slugs
+    (dv,) = ws.data_validations.dataValidation
+    assert dv.type == "list"
+    assert dv.formula1 == '"' + ",".join(SLUGS) + '"'
+    assert str(dv.sqref) == "R2:R5"
+    assert dv.showErrorMessage
+    codebook = [[c.value for c in row] for row in wb["Codebook"].iter_rows()]
+    assert codebook[0] == ["id", "slug", "group", "name_nl", "name_en", "definition"]
+    assert [r[1] for r in codebook[1:]] == SLUGS
+    assert codebook[10][0] == "F4"
+
+
+def test_csv(result, tmp_path):
+    (path,) = write_output(result.frame, tmp_path / "review.csv")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # so Excel reads UTF-8
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+    assert list(rows[0]) == list(REVIEW_COLUMNS)
+    assert len(rows) == 4
+    assert rows[0]["review_reason"] == "empty_text"
+
+
+def test_labelstudio_tasks_follow_the_import_format(result, tmp_path):
+    tasks_path, config_path = write_output(result.frame, tmp_path / "tasks.json", model_version="m1")
+    assert config_path.name == "tasks_config.xml"
+    tasks = json.loads(tasks_path.read_text("utf-8"))
+    config = ET.fromstring(config_path.read_text("utf-8"))
+    text_tag = config.find("Text")
+    choices_tag = config.find("Choices")
+    assert text_tag.get("value") == "$text"
+    assert choices_tag.get("toName") == text_tag.get("name")
+    assert choices_tag.get("choice") == "single"
+    assert [c.get("value") for c in choices_tag.findall("Choice")] == SLUGS
+    assert len(tasks) == 4
+    for task in tasks:
+        assert set(task) == {"data", "predictions"}
+        assert isinstance(task["data"]["text"], str)
+        (pred,) = task["predictions"]
+        assert set(pred) == {"model_version", "score", "result"}
+        assert pred["model_version"] == "m1"
+        assert isinstance(pred["score"], float) and 0 <= pred["score"] <= 1
+        for r in pred["result"]:
+            assert r["from_name"] == choices_tag.get("name")
+            assert r["to_name"] == text_tag.get("name")
+            assert r["type"] == "choices"
+            (choice,) = r["value"]["choices"]
+            assert choice in SLUGS
+    empty = next(t for t in tasks if t["data"]["text"] == "")
+    assert empty["predictions"][0] == {"model_version": "m1", "score": 0.0, "result": []}
+    congres = next(t for t in tasks if "jaarcongres" in t["data"]["text"])
+    assert congres["predictions"][0]["result"][0]["value"]["choices"] == ["conference"]
+    assert congres["data"]["report_id"] == "verslag" and congres["data"]["order"] == 4
+    # the config names task fields that every task has
+    header_vars = {v.strip("$()") for v in config.find("Header").get("value").split() if v.startswith(("$", "($"))}
+    assert header_vars <= set(tasks[0]["data"])
+
+
+def test_labelstudio_tasks_function(result):
+    tasks = labelstudio_tasks(result.frame, result.model_version)
+    assert tasks[0]["predictions"][0]["model_version"].startswith("activity-classifier ")
+    assert "sha256:" in tasks[0]["predictions"][0]["model_version"]
+
+
+def test_labelstudio_config_is_well_formed_with_dutch_hints():
+    root = ET.fromstring(labelstudio_config())
+    hints = [c.get("hint") for c in root.iter("Choice")]
+    assert hints[0] == "I1 " + get_taxonomy()["I1"].name_nl
+
+
+def test_doccano_jsonl(result, tmp_path):
+    (path,) = write_output(result.frame, tmp_path / "doccano.jsonl")
+    lines = path.read_text("utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert len(records) == 4
+    for r in records:
+        assert isinstance(r["text"], str)
+        assert isinstance(r["label"], list) and len(r["label"]) <= 1
+        assert set(r["label"]) <= set(SLUGS)
+    empty = next(r for r in records if r["text"] == "[lege activiteit]")  # doccano rejects empty texts
+    assert (empty["label"], empty["review_reason"], empty["order"]) == ([], "empty_text", 2)
+    assert next(r for r in records if "jaarcongres" in r["text"])["label"] == ["conference"]
+    assert records == doccano_records(result.frame)
+    assert all(r["text"].strip() for r in records)
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "expected"),
+    [
+        ("a.xlsx", None, "xlsx"),
+        ("a.csv", None, "csv"),
+        ("a.json", None, "labelstudio"),
+        ("a.jsonl", "doccano", "doccano"),
+    ],
+)
+def test_format_for(name, fmt, expected):
+    assert format_for(name, fmt) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "message"),
+    [
+        ("a.txt", None, "cannot tell the output format"),
+        ("a", None, "cannot tell the output format"),
+        ("a.xlsx", "doccano", "--format doccano writes a .jsonl file"),
+        ("a.xlsx", "pdf", "unknown output format"),
+    ],
+)
+def test_format_for_errors(name, fmt, message):
+    with pytest.raises(InputDataError, match=message):
+        format_for(name, fmt)
+
+
+def test_refuses_to_overwrite_an_input(result, tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text("text\nWebinar\n", encoding="utf-8")
+    with pytest.raises(InputDataError, match="refusing to overwrite an input file"):
+        write_output(result.frame, src, inputs=[src])
+    assert src.read_text("utf-8") == "text\nWebinar\n"
+
+
+def test_failed_write_leaves_nothing(result, tmp_path, monkeypatch):
+    import activity_classifier.export as export
+
+    def boom(frame, tmp):
+        Path(tmp).write_bytes(b"half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(export, "_write_xlsx", boom)
+    with pytest.raises(OSError, match="disk full"):
+        write_output(result.frame, tmp_path / "review.xlsx")
+    assert list(tmp_path.iterdir()) == []
