@@ -10,7 +10,7 @@ Abstentions (no label, e.g. the rules matched nothing) count as wrong answers ev
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import krippendorff
@@ -105,13 +105,14 @@ def classification_metrics(y_true: Sequence[str], y_pred: Sequence[Any]) -> dict
         "macro_f1": float(f1_score(true, pred, labels=labels, average="macro", zero_division=0)),
         "weighted_f1": float(f1_score(true, pred, labels=labels, average="weighted", zero_division=0)),
         "cohen_kappa": float(cohen_kappa_score(true, pred)),
-        "krippendorff_alpha": krippendorff_alpha(true, [None if x == NO_LABEL else x for x in pred]),
+        # An abstention is a wrong answer here (a category of its own), as in the other figures.
+        "krippendorff_alpha": krippendorff_alpha(true, pred),
         "abstained": sum(x == NO_LABEL for x in pred),
         "per_type": per_type,
         "group_level": {
             "accuracy": float(accuracy_score(gtrue, gpred)),
             "cohen_kappa": float(cohen_kappa_score(gtrue, gpred)),
-            "krippendorff_alpha": krippendorff_alpha(gtrue, [None if x == NO_LABEL else x for x in gpred]),
+            "krippendorff_alpha": krippendorff_alpha(gtrue, gpred),
         },
         "confusion": {
             "labels": cm_labels,
@@ -120,11 +121,19 @@ def classification_metrics(y_true: Sequence[str], y_pred: Sequence[Any]) -> dict
     }
 
 
-_HEADLINE: dict[str, Callable[[list[str], list[str]], float]] = {
-    "accuracy": lambda t, p: float(accuracy_score(t, p)),
-    "macro_f1": lambda t, p: float(f1_score(t, p, labels=sorted(set(t)), average="macro", zero_division=0)),
-    "cohen_kappa": lambda t, p: float(cohen_kappa_score(t, p)),
-}
+def _confusion_figures(cm: np.ndarray, label_mask: np.ndarray) -> tuple[float, float, float]:
+    """Accuracy, macro-F1 (over ``label_mask`` classes present in gold or prediction) and kappa of a matrix."""
+    n = cm.sum()
+    diag = np.diag(cm).astype(float)
+    rows, cols = cm.sum(axis=1).astype(float), cm.sum(axis=0).astype(float)
+    accuracy = diag.sum() / n
+    present = label_mask & ((rows > 0) | (cols > 0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f1 = np.where(rows + cols > 0, 2 * diag / (rows + cols), 0.0)
+    macro_f1 = float(f1[present].mean()) if present.any() else 0.0
+    expected = (rows * cols).sum() / n**2
+    kappa = (accuracy - expected) / (1 - expected) if expected < 1 else 0.0
+    return float(accuracy), macro_f1, float(kappa)
 
 
 def bootstrap_ci(
@@ -139,30 +148,36 @@ def bootstrap_ci(
     """Percentile bootstrap intervals of accuracy, macro-F1 and Cohen's kappa.
 
     When ``groups`` (teachers) are given, whole groups are resampled (a cluster bootstrap), because
-    descriptions by the same teacher are not independent.
+    descriptions by the same teacher are not independent. Each resample's figures are computed from its
+    confusion matrix (the same definitions as :func:`classification_metrics`; a test checks they agree).
 
     Returns
     -------
     dict
         Metric name -> ``[low, high]``.
     """
-    true = np.asarray([str(t) for t in y_true], dtype=object)
-    pred = np.asarray(_as_labels(y_pred), dtype=object)
+    true = [str(t) for t in y_true]
+    pred = _as_labels(y_pred)
+    classes = sorted(set(true) | set(pred))
+    code = {c: i for i, c in enumerate(classes)}
+    k = len(classes)
+    pairs = np.array([code[t] * k + code[p] for t, p in zip(true, pred, strict=True)], dtype=np.int64)
+    label_mask = np.array([c != NO_LABEL for c in classes])
     rng = np.random.default_rng(random_state)
     if groups is not None:
         g = np.asarray(groups)
         units = [np.flatnonzero(g == u) for u in np.unique(g)]
     else:
         units = [np.array([i]) for i in range(len(true))]
-    samples: dict[str, list[float]] = {name: [] for name in _HEADLINE}
-    for _ in range(n_resamples):
+    samples = np.empty((n_resamples, 3))
+    for r in range(n_resamples):
         pick = rng.integers(0, len(units), len(units))
         idx = np.concatenate([units[i] for i in pick])
-        t, p = true[idx].tolist(), pred[idx].tolist()
-        for name, fn in _HEADLINE.items():
-            samples[name].append(fn(t, p))
+        cm = np.bincount(pairs[idx], minlength=k * k).reshape(k, k)
+        samples[r] = _confusion_figures(cm, label_mask)
     alpha = (1 - level) / 2
-    return {name: [float(np.quantile(v, alpha)), float(np.quantile(v, 1 - alpha))] for name, v in samples.items()}
+    lo, hi = np.quantile(samples, alpha, axis=0), np.quantile(samples, 1 - alpha, axis=0)
+    return {name: [float(lo[j]), float(hi[j])] for j, name in enumerate(("accuracy", "macro_f1", "cohen_kappa"))}
 
 
 def agreement(labels_a: Sequence[Any], labels_b: Sequence[Any], ids: Sequence[Any] | None = None) -> dict[str, Any]:
