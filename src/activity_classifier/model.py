@@ -241,7 +241,7 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         folds = min(self.calibration_folds, int(counts.min()))
         if self.calibration is None or folds < 2:
             if self.calibration is not None:
-                logger.warning("a type has fewer than 2 examples: probabilities are not calibrated")
+                logger.warning("a type has fewer than 2 training examples: probabilities are left uncalibrated")
             estimator: Any = base.fit(features, y_arr)
         else:
             cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.random_state)
@@ -253,13 +253,13 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return self
 
     def _vocabulary_lemmas(self, docs: Sequence[Analysis], rules: RuleSet) -> dict[str, str]:
-        tokenizer = get_pipeline(self.pipeline).tokenizer
+        make_doc = get_pipeline(self.pipeline).make_doc  # tokenizes exactly as prediction will
         lexicon = rules.lexicon
         texts = [d.text for d in docs] + list(lexicon["dismissals"])
         texts += [t for entry in lexicon["types"].values() for terms in entry.values() for t in terms]
         words: set[str] = set()
         for text in texts:
-            for token in tokenizer(text):
+            for token in make_doc(text):
                 words.add(token.lower_)
                 words.update(part.lower() for part in token.text.split("-"))
         return lemma_table(sorted(w for w in words if _has_word_char(w)))

@@ -14,6 +14,8 @@ Normalisation keeps negation words (spaCy's Dutch stop list contains ``niet``, `
 removing them would turn "geen webinar" into "webinar"), splits hyphenated words, and can split compounds
 on a packaged list of heads (``teamvergadering`` -> ``team`` + ``vergadering``).
 
+The default pipeline tokenizes lower-cased text (see :class:`_LowercaseDutch`): no feature uses case.
+
 Examples
 --------
 >>> from activity_classifier.text import get_pipeline, lemmas
@@ -34,12 +36,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import simplemma
 import spacy
 from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LOWER, ORTH  # type: ignore[import-not-found]
+from spacy.lang.nl import Dutch
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -169,6 +172,25 @@ def _make_simplemma_lemmatizer(nlp: Language, name: str) -> SimplemmaLemmatizer:
     return SimplemmaLemmatizer()
 
 
+class _LowercaseDutch(Dutch):  # type: ignore[no-untyped-call]
+    """``spacy.blank("nl")`` that tokenizes lower-cased text with only the lower-case tokenizer exceptions.
+
+    Every feature and rule of this package works on lower-cased words, so nothing is lost, and building
+    the tokenizer's 1,646 lower-case special cases instead of all 4,670 case variants saves about 0.35 s at
+    start-up (a third of the cold start of ``activity-classifier predict``).
+    """
+
+    class Defaults(Dutch.Defaults):  # type: ignore[misc,valid-type]
+        tokenizer_exceptions: ClassVar[dict[str, Any]] = {
+            k: v for k, v in Dutch.Defaults.tokenizer_exceptions.items() if k == k.lower()
+        }
+
+    def make_doc(self, text: str) -> Doc:
+        """Tokenize the lower-cased text."""
+        doc: Doc = self.tokenizer(text.lower())
+        return doc
+
+
 def _is_installed(name: str) -> bool:
     return bool(spacy.util.is_package(name))
 
@@ -198,8 +220,9 @@ def get_pipeline(model: str = BLANK) -> Language:
     if model == "auto":
         model = _AUTO_MODEL if _is_installed(_AUTO_MODEL) else BLANK
         logger.info("text pipeline 'auto' resolved to %r", model)
+    nlp: Language
     if model == BLANK:
-        nlp = spacy.blank("nl")
+        nlp = _LowercaseDutch()
         nlp.add_pipe("simplemma_lemmatizer")
         nlp.max_length = MAX_TEXT_CHARS * 2
         return nlp
