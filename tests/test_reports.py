@@ -279,3 +279,25 @@ def test_input_is_not_modified(tmp_path):
     original = copy.deepcopy(metrics)
     write_report(metrics, tmp_path)
     assert json.dumps(metrics, sort_keys=True) == json.dumps(original, sort_keys=True)
+
+
+def keys(value, skip=frozenset({"estimator"})):
+    """Every key name in nested dicts, except the children of ``skip`` (free-form settings)."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield k
+            if k not in skip:
+                yield from keys(v, skip)
+    elif isinstance(value, list):
+        for v in value:
+            yield from keys(v, skip)
+
+
+@pytest.mark.parametrize("kind", SAMPLES)
+def test_docs_document_every_key(kind):
+    from activity_classifier.taxonomy import get_taxonomy
+
+    docs = (Path(__file__).parents[1] / "docs" / "metrics.md").read_text("utf-8")
+    slugs = set(get_taxonomy().slugs)
+    missing = {k for k in keys(load(kind)) if k not in slugs and f"`{k}`" not in docs}
+    assert not missing
