@@ -14,6 +14,7 @@ MODULES = [
     "activity_classifier.export",
     "activity_classifier.review",
     "activity_classifier.prelabel",
+    "activity_classifier.reports",
 ]
 
 
