@@ -139,7 +139,7 @@ def test_rule_analysis():
     pd_rule = report["rules"]["pd_programme"]
     assert pd_rule["coverage"] == 0.5 and pd_rule["precision"] == 0.5 and pd_rule["recall"] == 0.5
     assert pd_rule["overlaps"] == 0.5 and pd_rule["conflicts"] == 0.5
-    assert pd_rule["errors"][0]["text"] == "Webinar op het congres"
+    assert pd_rule["errors"][0]["text"] == "Webinar op het congres" and pd_rule["errors"][0]["index"] == 1
     assert report["abstain_rate"] == 0.25
     webinar = next(t for t in report["terms"] if t["term"] == "webinar")
     assert webinar["fired"] == 2 and webinar["precision"] == 0.5

@@ -102,3 +102,14 @@ def test_refuses_to_overwrite_an_input(tmp_path):
 def test_unsupported_output_type(tmp_path):
     with pytest.raises(InputDataError, match="unsupported output type"):
         write_table(pd.DataFrame({"a": [1]}), tmp_path / "out.json")
+
+
+def test_outputs_get_ordinary_permissions(tmp_path):
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        path = write_table(pd.DataFrame({"a": [1]}), tmp_path / "out.csv")
+    finally:
+        os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o644

@@ -315,6 +315,8 @@ def _summary(
         errors = likely_label_errors(y, proba, classes)
         out["likely_label_errors"] = _rows(ids, texts, errors, 100)
     analysis = rule_analysis(rule_results, y, texts, max_errors=10)
+    for rule in analysis["rules"].values():
+        rule["errors"] = _rows(ids, texts, rule["errors"], len(rule["errors"]))
     out["rules"] = analysis
     if "hybrid" in predictions:
         wrong: list[dict[str, Any]] = [

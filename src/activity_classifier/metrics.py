@@ -349,7 +349,7 @@ def rule_analysis(
         wins = [i for i, r in enumerate(results) if r.top == slug]
         errors = [
             {
-                "row": i,
+                "index": i,
                 "gold": gold[i],
                 "matched": list(results[i].matches.get(slug, ())),
                 "text": texts[i] if texts else None,
