@@ -278,7 +278,7 @@ def _headline(metrics: Mapping[str, Any]) -> _Section:
         _Para(
             "95% intervals in brackets where computed. Group-level κ: agreement on informal versus formal "
             "learning. Flagged: share of items the method sends to a person for review. Abstentions (no "
-            "label) count as errors, except in Krippendorff's α, which treats them as missing."
+            "label) count as errors in every figure."
         )
     )
     cv = _dict(_dict(metrics.get("model")).get("cv_metrics"))
