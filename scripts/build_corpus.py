@@ -16,20 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from activity_classifier.review import CORPUS_COLUMNS
 from activity_classifier.taxonomy import get_taxonomy
-
-COLUMNS = [
-    "id",
-    "teacher_id",
-    "report_no",
-    "activity_no",
-    "text",
-    "label",
-    "group",
-    "sector",
-    "source",
-    "border_case",
-]
 
 
 def build(parts: Path, pattern: str, prefix: str) -> pd.DataFrame:
@@ -44,7 +32,7 @@ def build(parts: Path, pattern: str, prefix: str) -> pd.DataFrame:
     df["group"] = [tax[label].group for label in df["label"]]
     df["source"] = "constructed"
     df["id"] = [f"{prefix}{i:04d}" for i in range(1, len(df) + 1)]
-    return df[COLUMNS]
+    return df[list(CORPUS_COLUMNS)]
 
 
 def main() -> None:
