@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
 
 import pandas as pd
 
@@ -114,9 +113,3 @@ def classify(
         logger.warning("input columns %s kept as %s", clashes, [f"input_{c}" for c in clashes])
         frame = frame.rename(columns={c: f"input_{c}" for c in clashes})
     return pd.concat([frame, out], axis=1)
-
-
-def _jsonable(p: Prediction, text: Any) -> dict[str, Any]:
-    d = p.as_dict()
-    d["text"] = text
-    return d

@@ -183,7 +183,7 @@ def cross_validate(
         seconds["fit"] += time.perf_counter() - t0
         t0 = time.perf_counter()
         test_docs = [docs[i] for i in test]
-        p = model.set_params(method="model").predict_proba(test_docs)
+        p = model.model_proba(test_docs)
         cols = np.array([classes.index(c) for c in model.classes_])
         proba[np.ix_(test, cols)] = p
         for m in methods:
@@ -223,8 +223,6 @@ def learning_curve(
     list of dict
         ``{"fraction", "rows", "macro_f1", "macro_f1_sd"}`` per fraction (mean and SD over folds).
     """
-    from .metrics import classification_metrics as _metrics
-
     y = list(labels)
     folds = fold_indices(y, groups, n_splits, random_state)
     rng = np.random.default_rng(random_state)
@@ -242,7 +240,7 @@ def learning_curve(
                 continue
             model = clone(estimator).fit([docs[i] for i in sub], [y[i] for i in sub])
             pred = [p.label for p in model.explain([docs[i] for i in test], method="hybrid")]
-            scores.append(_metrics([y[i] for i in test], pred)["macro_f1"])
+            scores.append(classification_metrics([y[i] for i in test], pred)["macro_f1"])
             rows.append(len(sub))
             done += 1
             if progress is not None:
@@ -462,7 +460,7 @@ def evaluate_test(
     seconds["analyse"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     predictions: dict[str, list[Prediction]] = {m: model.explain(docs, method=m) for m in METHODS}
-    proba_model = model.set_params(method="model").predict_proba(docs) if docs else None
+    proba_model = model.model_proba(docs) if docs else None
     classes = [str(c) for c in model.classes_]
     seconds["predict"] = time.perf_counter() - t0
     baselines: dict[str, list[str]] = {}

@@ -166,8 +166,3 @@ class CharTransformer:
         matrix.data += 1.0
         matrix = matrix @ sp.diags(self.vectorizer.idf_)
         return normalize(matrix, norm="l2", copy=False).tocsr()
-
-
-def texts_of(docs: Sequence[Analysis]) -> list[str]:
-    """Return the cleaned texts of analyses."""
-    return [d.text for d in docs]

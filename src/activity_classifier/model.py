@@ -307,7 +307,7 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         if self.method == "rules":
             classes = [str(c) for c in self.classes_]
             return np.array([rule_proba(d.rules, classes) for d in docs]).reshape(len(docs), len(classes))
-        return self._model_proba(self._features(docs))
+        return self.model_proba(docs)
 
     def _model_proba(self, features: sp.csr_matrix) -> np.ndarray:
         est = self.estimator_
@@ -322,6 +322,10 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             scores = np.exp(scores - scores.max(axis=1, keepdims=True))
             proba = scores / scores.sum(axis=1, keepdims=True)
         return np.asarray((1 - PROBA_FLOOR) * proba + PROBA_FLOOR / proba.shape[1])
+
+    def model_proba(self, X: Any) -> np.ndarray:
+        """Calibrated probabilities of the model, whatever ``method`` is set (every entry is > 0)."""
+        return self._model_proba(self._features(self._docs(X)))
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Uncalibrated decision values of the linear model, shape ``(n_texts, n_classes)``."""
