@@ -227,3 +227,15 @@ def test_damaged_model_is_a_one_line_error(trained, tmp_path):
         run_cli("predict", str(good), "--output", str(out), "--model", str(tmp_path / "nope")), "not a model directory"
     )
     assert not out.exists()
+
+
+def test_huge_text_is_cut_and_flagged_not_dropped(trained, tmp_path):
+    src = tmp_path / "huge.csv"
+    pd.DataFrame({"text": ["Webinar over feedback gevolgd. " * 20_000, "Boek gelezen"]}).to_csv(src, index=False)
+    out = tmp_path / "out.csv"
+    assert main(["predict", str(src), "--output", str(out), "--model", str(trained)]) == 0
+    result = pd.read_csv(out, keep_default_na=False)
+    assert len(result) == 2
+    assert result["label"].tolist()[0] == "pd_programme"
+    assert "text_truncated" in result["review_reason"].tolist()[0]
+    assert len(result["text"].tolist()[0]) > 500_000  # the input column itself is kept whole
