@@ -28,6 +28,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
+from sklearn.exceptions import NotFittedError as _SklearnNotFitted
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
@@ -281,7 +282,7 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     def _check_fitted(self) -> None:
         try:
             check_is_fitted(self, "estimator_")
-        except Exception as exc:
+        except _SklearnNotFitted as exc:
             raise NotFittedError(
                 "this ActivityClassifier is not fitted yet; call fit() or load a saved model first"
             ) from exc
