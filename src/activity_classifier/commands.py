@@ -25,8 +25,10 @@ def _cmd_train(args: argparse.Namespace) -> int:
     from .artifacts import save_model
     from .corpus import load_labelled
     from .evaluation import cross_validate
+    from .features import analyse
     from .metrics import classification_metrics, expected_calibration_error
     from .model import ActivityClassifier
+    from .rules import RuleSet
 
     data = load_labelled(
         args.data,
@@ -38,10 +40,12 @@ def _cmd_train(args: argparse.Namespace) -> int:
     where = data.path or "bundled corpus"
     print(f"training on {len(data.texts)} rows from {where}", file=sys.stderr)
     estimator = ActivityClassifier(random_state=args.seed)
+    # One spaCy pass serves the cross-validation and the final fit.
+    docs = analyse(data.texts, RuleSet(estimator.lexicon, pipeline=estimator.pipeline))
     metrics: dict[str, object] = {}
     if args.cv >= 2:
         t0 = time.perf_counter()
-        result = cross_validate(estimator, data.texts, data.labels, data.groups, n_splits=args.cv)
+        result = cross_validate(estimator, data.texts, data.labels, data.groups, n_splits=args.cv, docs=docs)
         metrics = {
             "cv_folds": args.cv,
             "grouped": data.groups is not None,
@@ -60,7 +64,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     t0 = time.perf_counter()
-    estimator.fit(data.texts, data.labels)
+    estimator.fit(docs, data.labels)
     print(f"fitted in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     out = save_model(estimator, args.output, training_data=data.describe(), metrics=metrics)
     print(f"model written to {out}")
