@@ -33,8 +33,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy src
 
+# The doctests run against the installed package (--pyargs), like the tests.
 unit: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest tests --pyargs activity_classifier
 	$(BIN)/python -m pytest -q -p no:cacheprovider --nbmake notebooks
 
 # Quality gate: the default model on the independent holdout, a little below today's figures

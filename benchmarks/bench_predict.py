@@ -40,7 +40,7 @@ def _texts() -> list[str]:
 
 
 def task_throughput() -> dict[str, float]:
-    from activity_classifier.artifacts import load_model
+    from activity_classifier.persistence import load_model
 
     model = load_model()
     distinct = _texts()
@@ -93,7 +93,7 @@ def main() -> int:
         print(json.dumps(task_throughput() if args.task == "throughput" else task_training()))
         return 0
 
-    from activity_classifier.artifacts import default_model_dir
+    from activity_classifier.persistence import default_model_dir
 
     thr = run_task("throughput")
     trn = run_task("training")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from activity_classifier.review import CORPUS_COLUMNS
+from activity_classifier.annotate import CORPUS_COLUMNS
 from activity_classifier.taxonomy import get_taxonomy
 
 

@@ -12,8 +12,8 @@ from collections import Counter
 from pathlib import Path
 
 import pandas as pd
+from corpus_qa import LENGTH_BANDS, length_band, near_duplicates
 
-from activity_classifier.corpus import LENGTH_BANDS, length_band, near_duplicates
 from activity_classifier.taxonomy import get_taxonomy
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -11,8 +11,7 @@ import time
 
 from activity_classifier import ActivityClassifier
 from activity_classifier.corpus import load_labelled
-from activity_classifier.evaluation import cross_validate
-from activity_classifier.metrics import classification_metrics, expected_calibration_error
+from activity_classifier.evaluation import classification_metrics, cross_validate, expected_calibration_error
 
 data = load_labelled()
 grid = {"C": [0.3, 0.5, 1.0], "rule_features": [False, True]}

@@ -47,6 +47,6 @@ def tiny_data():
 @pytest.fixture(scope="session")
 def default_model():
     """The shipped default model, loaded once for the whole session."""
-    from activity_classifier.artifacts import load_model
+    from activity_classifier.persistence import load_model
 
     return load_model()

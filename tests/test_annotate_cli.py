@@ -23,10 +23,10 @@ N_EXAMPLE_ACTIVITIES = 6 + 15 + 10
 @pytest.fixture(autouse=True)
 def cached_model(default_model, monkeypatch):
     """Every command gets the already loaded default model (loading it takes seconds)."""
-    import activity_classifier.artifacts as artifacts
+    import activity_classifier.persistence as persistence
 
-    real = artifacts.load_model
-    monkeypatch.setattr(artifacts, "load_model", lambda d=None: default_model if d is None else real(d))
+    real = persistence.load_model
+    monkeypatch.setattr(persistence, "load_model", lambda d=None: default_model if d is None else real(d))
 
 
 def sha(path):
@@ -106,7 +106,7 @@ def test_prelabel_folder_and_named_columns(tmp_path):
 
 
 def test_progress_bar_when_asked(tmp_path, default_model, capsys):
-    from activity_classifier.prelabel import prelabel
+    from activity_classifier.annotate import prelabel
 
     prelabel([EXAMPLES[2]], model=default_model, progress=True)
     assert "classifying" in capsys.readouterr().err
@@ -191,7 +191,7 @@ def review_in_excel(path, decisions):
 
 @pytest.mark.slow
 def test_round_trip_prelabel_review_import_train(tmp_path, capsys):
-    from activity_classifier.artifacts import load_model
+    from activity_classifier.persistence import load_model
 
     corpus = pd.read_csv(ROOT / "data" / "labelled_activities.csv", dtype=str, keep_default_na=False)
     small = corpus.groupby("label").head(12)  # 132 rows, every type

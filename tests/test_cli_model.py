@@ -10,8 +10,8 @@ import types
 import pandas as pd
 import pytest
 
-from activity_classifier.api import PREDICTION_COLUMNS
 from activity_classifier.cli import main
+from activity_classifier.predictions import PREDICTION_COLUMNS
 
 from .conftest import TINY
 

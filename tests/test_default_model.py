@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from activity_classifier.artifacts import load_model
 from activity_classifier.corpus import bundled_corpus_path, load_labelled
-from activity_classifier.metrics import classification_metrics
+from activity_classifier.evaluation import classification_metrics
+from activity_classifier.persistence import load_model
 
 
 @pytest.fixture(scope="module")

@@ -6,15 +6,16 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from activity_classifier.exceptions import InputDataError
-from activity_classifier.export import (
+from activity_classifier.annotate import (
+    REVIEW_COLUMNS,
     doccano_records,
     format_for,
     labelstudio_config,
     labelstudio_tasks,
+    prelabel,
     write_output,
 )
-from activity_classifier.prelabel import REVIEW_COLUMNS, prelabel
+from activity_classifier.exceptions import InputDataError
 from activity_classifier.taxonomy import get_taxonomy
 
 SLUGS = list(get_taxonomy().slugs)
@@ -194,7 +195,7 @@ def test_refuses_to_overwrite_an_input(result, tmp_path):
 
 
 def test_failed_write_leaves_nothing(result, tmp_path, monkeypatch):
-    import activity_classifier.export as export
+    import activity_classifier.annotate._export as export
 
     def boom(frame, tmp):
         Path(tmp).write_bytes(b"half")

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
+from activity_classifier.annotate import Line, detect_layout, read_activities, split_report
 from activity_classifier.exceptions import EmptyInputError, InputDataError
-from activity_classifier.ingest import Line, detect_layout, read_activities, split_report
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

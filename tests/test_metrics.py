@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score, cohen_kappa_score, f1_score, precision_recall_fscore_support
 
-from activity_classifier.metrics import (
+from activity_classifier.evaluation import (
     NO_LABEL,
     agreement,
     bootstrap_ci,
@@ -95,7 +95,7 @@ def test_bootstrap_matches_point_estimates_and_brackets_them():
 def test_bootstrap_resample_figures_equal_sklearn():
     from sklearn.metrics import confusion_matrix
 
-    from activity_classifier.metrics import _confusion_figures
+    from activity_classifier.evaluation._metrics import _confusion_figures
 
     labels = sorted(set(GOLD) | {NO_LABEL})
     pred = [p or NO_LABEL for p in PRED]

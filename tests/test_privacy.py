@@ -1,6 +1,6 @@
 import pytest
 
-from activity_classifier.privacy import count_personal_data, find_personal_data, redact
+from activity_classifier.annotate import count_personal_data, find_personal_data, redact
 
 FOUND = [
     ("Mail j.jansen@roc-west.nl even", [("email", "j.jansen@roc-west.nl")]),

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from activity_classifier import reports
-from activity_classifier.reports import render_html, render_markdown, to_json, write_report
+from activity_classifier.evaluation.report import _files, _html, render_html, render_markdown, to_json, write_report
 
 DATA = Path(__file__).parent / "data"
 # Real outputs of evaluate_cv (with learning curve) and evaluate_test, with the long example lists trimmed.
@@ -227,7 +226,7 @@ def test_no_file_is_written_when_a_figure_fails(tmp_path, monkeypatch):
     def broken(metrics, key):
         raise RuntimeError("figure failed")
 
-    monkeypatch.setattr(reports, "_figure_png", broken)
+    monkeypatch.setattr(_html, "_figure_png", broken)
     with pytest.raises(RuntimeError, match="figure failed"):
         write_report(load("cv"), old)
     assert {p.name: p.read_bytes() for p in old.iterdir()} == before
@@ -238,7 +237,7 @@ def test_no_file_is_written_when_a_figure_fails(tmp_path, monkeypatch):
 
 
 def test_a_failed_write_leaves_no_temporary_file(tmp_path, monkeypatch):
-    real = reports._writer
+    real = _files._writer
 
     def failing(data):
         if data.startswith(b"<!DOCTYPE html>"):
@@ -250,7 +249,7 @@ def test_a_failed_write_leaves_no_temporary_file(tmp_path, monkeypatch):
             return write
         return real(data)
 
-    monkeypatch.setattr(reports, "_writer", failing)
+    monkeypatch.setattr(_files, "_writer", failing)
     with pytest.raises(OSError, match="disk full"):
         write_report(load("test"), tmp_path)
     # The files rendered before the failure are complete; the HTML was never put in place.
@@ -266,7 +265,7 @@ def test_render_html_matches_the_markdown_sections():
 
 def test_matplotlib_is_imported_lazily_and_pyplot_never():
     code = (
-        "import sys, json, tempfile; import activity_classifier.reports as r; "
+        "import sys, json, tempfile; import activity_classifier.evaluation.report as r; "
         "assert 'matplotlib' not in sys.modules; "
         f"r.write_report(json.loads(open({str(DATA / 'metrics_test.json')!r}).read()), tempfile.mkdtemp()); "
         "assert 'matplotlib' in sys.modules and 'matplotlib.pyplot' not in sys.modules"

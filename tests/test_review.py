@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
+from activity_classifier.annotate import CORPUS_COLUMNS, ReviewedItem, merge_reviewed, read_reviewed, text_key
 from activity_classifier.exceptions import EmptyInputError, InputDataError
-from activity_classifier.review import CORPUS_COLUMNS, ReviewedItem, merge_reviewed, read_reviewed, text_key
 
 DATA = Path(__file__).parent / "data"
 

@@ -7,87 +7,18 @@ it is *not* the data of Hagedoorn et al. (2023), which is not public. See ``data
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .exceptions import InputDataError
 from .tables import find_column, read_table, sheet_row
 from .taxonomy import get_taxonomy
 from .text import clean_text
 
-__all__ = [
-    "LENGTH_BANDS",
-    "LabelledData",
-    "bundled_corpus_path",
-    "length_band",
-    "load_labelled",
-    "near_duplicates",
-]
-
-#: Length bands of activity descriptions: a bullet, 2-3 sentences, 4-7 sentences.
-LENGTH_BANDS = ("short", "medium", "long")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-_NON_WORD = re.compile(r"[^\w]+")
-
-
-def length_band(text: str) -> str:
-    """Return the length band of a description.
-
-    ``short``: one line of at most 20 words; ``medium``: at most 3 sentences and 70 words;
-    ``long``: anything longer (4-7 sentences in the corpus).
-
-    Examples
-    --------
-    >>> length_band("Webinar over feedback gevolgd")
-    'short'
-    >>> length_band("Ik volgde een webinar. Het ging over feedback.")
-    'medium'
-    """
-    words = len(text.split())
-    sentences = len([s for s in _SENTENCE_END.split(text.strip()) if s])
-    if words <= 20 and sentences <= 1:
-        return "short"
-    if sentences <= 3 and words <= 70:
-        return "medium"
-    return "long"
-
-
-def near_duplicates(
-    texts: Sequence[str], others: Sequence[str] | None = None, threshold: float = 0.9
-) -> list[tuple[int, int, float]]:
-    """Find pairs of near-identical texts by cosine similarity of character 3-5-gram TF-IDF vectors.
-
-    Parameters
-    ----------
-    texts : sequence of str
-    others : sequence of str, optional
-        Compare ``texts`` against these; when omitted, ``texts`` against itself (each pair once).
-    threshold : float, default=0.9
-        Pairs with a similarity above this are returned.
-
-    Returns
-    -------
-    list of (int, int, float)
-        ``(index in texts, index in others or texts, similarity)``, most similar first.
-    """
-    pool = list(texts) + list(others or [])
-    vec = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(3, 5), preprocessor=lambda t: _NON_WORD.sub(" ", t.lower())
-    ).fit(pool)
-    a = vec.transform(texts)
-    b = vec.transform(others) if others is not None else a
-    sim = (a @ b.T).tocoo()
-    pairs = []
-    for i, j, v in zip(sim.row, sim.col, sim.data, strict=True):
-        if v > threshold and (others is not None or i < j):
-            pairs.append((int(i), int(j), float(v)))
-    return sorted(pairs, key=lambda p: -p[2])
+__all__ = ["LabelledData", "bundled_corpus_path", "load_labelled"]
 
 
 def _repo_data(name: str) -> Path:

@@ -20,7 +20,7 @@ code 2; :class:`QualityGateError` is the exception to that rule (exit code 1).
 
 from __future__ import annotations
 
-from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
+from typing import TYPE_CHECKING, Any
 
 __all__ = [
     "ActivityClassifierError",
@@ -104,8 +104,34 @@ class LexiconError(ActivityClassifierError, ValueError):
     """A keyword-rule lexicon file is malformed or names an unknown type."""
 
 
-class NotFittedError(ActivityClassifierError, _SklearnNotFittedError):  # type: ignore[misc]
-    """A classifier was used before :meth:`ActivityClassifier.fit` was called."""
+if TYPE_CHECKING:
+    from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
+
+    class NotFittedError(ActivityClassifierError, _SklearnNotFittedError):  # type: ignore[misc]
+        """A classifier was used before :meth:`ActivityClassifier.fit` was called."""
+
+
+def _make_not_fitted_error() -> type[ActivityClassifierError]:
+    # Built on first use: deriving from scikit-learn's error means importing scikit-learn, which this
+    # module (imported by the command line's --help) must not do at import time.
+    from sklearn.exceptions import NotFittedError as SklearnNotFittedError
+
+    return type(
+        "NotFittedError",
+        (ActivityClassifierError, SklearnNotFittedError),
+        {
+            "__module__": __name__,
+            "__qualname__": "NotFittedError",
+            "__doc__": "A classifier was used before :meth:`ActivityClassifier.fit` was called.",
+        },
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name == "NotFittedError":
+        cls = globals()["NotFittedError"] = _make_not_fitted_error()
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class ModelArtifactError(ActivityClassifierError, OSError):

@@ -1,15 +1,14 @@
-"""Feature extraction: one spaCy pass per text, then word, character and rule features.
+"""Feature extraction from analysed texts: lemma word n-grams, character n-grams within words.
 
-Every text is processed once (:func:`analyse`) into an :class:`Analysis` that holds its lemmas and its
-keyword-rule result; the vectorizers and the rules all read from it. The analyzers are module-level
-functions so that fitted vectorizers pickle.
+The vectorizers read :class:`~activity_classifier.analysis.Analysis` objects. The analyzers are
+module-level functions so that fitted vectorizers pickle (saved models refer to them by this module's
+path: keep their names).
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -17,69 +16,13 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from .rules import RuleResult, RuleSet
-from .text import MAX_TEXT_CHARS, clean_text, get_pipeline, split_compound, token_view
+from .analysis import Analysis
+from .text import split_compound
 
-__all__ = ["Analysis", "CharTransformer", "analyse", "char_ngrams", "word_ngrams"]
+__all__ = ["CharTransformer", "char_ngrams", "word_ngrams"]
 
 CHAR_MIN = 3
 CHAR_MAX = 5
-
-
-@dataclass(frozen=True)
-class Analysis:
-    """A processed text: the cleaned text, its lemmas and what the keyword rules found.
-
-    Attributes
-    ----------
-    text : str
-        The cleaned text (see :func:`activity_classifier.text.clean_text`).
-    lemmas : tuple of str
-        Lower-cased lemmas without punctuation.
-    rules : RuleResult
-        The keyword rules' scores and matches.
-    truncated : bool
-        True when the raw text was longer than :data:`activity_classifier.text.MAX_TEXT_CHARS`.
-    """
-
-    text: str
-    lemmas: tuple[str, ...]
-    rules: RuleResult
-    truncated: bool = False
-
-
-def analyse(texts: Iterable[object], rules: RuleSet, batch_size: int = 256) -> list[Analysis]:
-    """Process raw texts with the rule set's spaCy pipeline and apply the rules.
-
-    Parameters
-    ----------
-    texts : iterable
-        Raw texts; missing values become empty texts.
-    rules : RuleSet
-        The keyword rules; their pipeline name selects the spaCy pipeline.
-    batch_size : int, default=256
-        Texts per ``nlp.pipe`` batch.
-
-    Returns
-    -------
-    list of Analysis
-        One per input, in order.
-    """
-    raw = ["" if t is None else str(t) for t in texts]
-    cleaned = [clean_text(t) for t in raw]
-    nlp = get_pipeline(rules.pipeline)
-    out = []
-    for original, text, doc in zip(raw, cleaned, nlp.pipe(cleaned, batch_size=batch_size), strict=True):
-        view = token_view(doc)
-        out.append(
-            Analysis(
-                text=text,
-                lemmas=view.words,
-                rules=rules.apply_doc(doc, view),
-                truncated=len(" ".join(original.split())) > MAX_TEXT_CHARS,
-            )
-        )
-    return out
 
 
 def word_ngrams(doc: Analysis) -> list[str]:

@@ -5,8 +5,9 @@ import joblib
 import numpy as np
 import pytest
 
-from activity_classifier import ActivityClassifier, artifacts
-from activity_classifier.artifacts import (
+from activity_classifier import ActivityClassifier, persistence
+from activity_classifier.exceptions import ModelArtifactError, ModelIntegrityError, ModelVersionError
+from activity_classifier.persistence import (
     METADATA_FILE,
     MODEL_FILE,
     default_model_dir,
@@ -15,7 +16,6 @@ from activity_classifier.artifacts import (
     read_metadata,
     save_model,
 )
-from activity_classifier.exceptions import ModelArtifactError, ModelIntegrityError, ModelVersionError
 
 FIXTURE_V1 = Path(__file__).parent / "fixtures" / "model_format1"
 NEW = ["Webinar over toetsen gevolgd", "Twee dagen op het jaarcongres", "Artikel gelezen", ""]
@@ -40,7 +40,7 @@ def test_round_trip_gives_identical_predictions(fitted, saved):
 
 def test_metadata_records_what_a_paper_needs(saved, fitted):
     meta = json.loads((saved / METADATA_FILE).read_text("utf-8"))
-    assert meta["format_version"] == artifacts.FORMAT_VERSION
+    assert meta["format_version"] == persistence.FORMAT_VERSION
     assert meta["package"]["name"] == "activity-classifier"
     for key in ("sklearn_version", "python_version", "created", "labels", "settings", "metrics", "training_data"):
         assert meta[key] not in (None, "")
@@ -92,7 +92,7 @@ def _edit_metadata(directory, **changes):
 
 
 def test_newer_format_is_refused(saved):
-    _edit_metadata(saved, format_version=artifacts.FORMAT_VERSION + 1)
+    _edit_metadata(saved, format_version=persistence.FORMAT_VERSION + 1)
     with pytest.raises(ModelVersionError, match="upgrade the package"):
         load_model(saved)
 
@@ -111,15 +111,15 @@ def test_format_bump_keeps_old_artifacts_loading(saved, monkeypatch):
         meta["labels_v2"] = meta.pop("labels")
         return meta
 
-    monkeypatch.setattr(artifacts, "FORMAT_VERSION", 2)
-    monkeypatch.setitem(artifacts._MIGRATIONS, 1, migrate_1_to_2)
+    monkeypatch.setattr(persistence, "FORMAT_VERSION", 2)
+    monkeypatch.setitem(persistence._MIGRATIONS, 1, migrate_1_to_2)
     model = load_model(saved)
     assert model.metadata_["format_version"] == 2 and "labels_v2" in model.metadata_
     assert model.predict(["Webinar gevolgd"]).tolist() == ["pd_programme"]
 
 
 def test_missing_migration_is_a_clear_error(saved, monkeypatch):
-    monkeypatch.setattr(artifacts, "FORMAT_VERSION", 2)
+    monkeypatch.setattr(persistence, "FORMAT_VERSION", 2)
     with pytest.raises(ModelVersionError, match="format 1 can no longer be read"):
         read_metadata(saved)
 

@@ -23,12 +23,10 @@ from sklearn.metrics import (
     precision_recall_fscore_support,
 )
 
-from .rules import RuleResult
-from .taxonomy import get_taxonomy
+from ..taxonomy import get_taxonomy
 
 __all__ = [
     "NO_LABEL",
-    "agreement",
     "bootstrap_ci",
     "classification_metrics",
     "coverage_curve",
@@ -37,7 +35,6 @@ __all__ = [
     "likely_label_errors",
     "multiclass_brier",
     "reliability_table",
-    "rule_analysis",
 ]
 
 #: How a missing label (an abstention) is written in metrics and confusion matrices.
@@ -180,35 +177,6 @@ def bootstrap_ci(
     return {name: [float(lo[j]), float(hi[j])] for j, name in enumerate(("accuracy", "macro_f1", "cohen_kappa"))}
 
 
-def agreement(labels_a: Sequence[Any], labels_b: Sequence[Any], ids: Sequence[Any] | None = None) -> dict[str, Any]:
-    """Agreement between two coders (people, or a person and the model) on the same units.
-
-    Returns
-    -------
-    dict
-        ``n``, ``percent_agreement``, ``cohen_kappa``, ``krippendorff_alpha``, ``per_type`` (slug ->
-        count by coder A, count by coder B, agreed, specific agreement ``2*agreed/(A+B)``) and
-        ``disagreements`` (``[{"id", "a", "b"}]``).
-    """
-    a, b = _as_labels(labels_a), _as_labels(labels_b)
-    keys = list(ids) if ids is not None else list(range(len(a)))
-    per_type = {}
-    for slug in sorted(set(a) | set(b), key=lambda s: (s == NO_LABEL, s)):
-        na, nb = a.count(slug), b.count(slug)
-        both = sum(1 for x, y in zip(a, b, strict=True) if x == y == slug)
-        per_type[slug] = {"a": na, "b": nb, "agreed": both, "specific_agreement": 2 * both / (na + nb)}
-    return {
-        "n": len(a),
-        "percent_agreement": float(np.mean([x == y for x, y in zip(a, b, strict=True)])) if a else float("nan"),
-        "cohen_kappa": float(cohen_kappa_score(a, b)),
-        "krippendorff_alpha": krippendorff_alpha(
-            [None if x == NO_LABEL else x for x in a], [None if x == NO_LABEL else x for x in b]
-        ),
-        "per_type": per_type,
-        "disagreements": [{"id": k, "a": x, "b": y} for k, x, y in zip(keys, a, b, strict=True) if x != y],
-    }
-
-
 def multiclass_brier(y_true: Sequence[str], proba: np.ndarray, classes: Sequence[str]) -> float:
     """Return the mean squared distance between probability vectors and the one-hot truth (0 is perfect)."""
     onehot = np.array([[1.0 if c == t else 0.0 for c in classes] for t in y_true])
@@ -307,84 +275,3 @@ def likely_label_errors(
         if cls[k] != gold and p[k] >= min_confidence and p_gold <= max_gold_probability:
             out.append({"index": i, "gold": gold, "predicted": cls[k], "p_predicted": float(p[k]), "p_gold": p_gold})
     return sorted(out, key=lambda r: -r["p_predicted"])
-
-
-def rule_analysis(
-    results: Sequence[RuleResult], gold: Sequence[str], texts: Sequence[str] | None = None, max_errors: int = 20
-) -> dict[str, Any]:
-    """Measure every keyword rule against gold labels, as snorkel's labeling-function analysis does.
-
-    Parameters
-    ----------
-    results : sequence of RuleResult
-        The rule set's output for each text.
-    gold : sequence of str
-        Gold labels.
-    texts : sequence of str, optional
-        The texts, to list the rows a rule got wrong.
-    max_errors : int, default=20
-        How many wrong rows to list per rule.
-
-    Returns
-    -------
-    dict
-        ``rules``: per type ``coverage`` (share of texts where the rule fires), ``precision`` (share of its
-        firings on texts of its type), ``recall``, ``overlaps`` (share of its firings where another rule
-        also fires), ``conflicts`` (share where another rule scores at least as high), ``wins`` and
-        ``win_accuracy`` (how often it is the top rule and then right), ``errors`` (firings on other types).
-        ``terms``: per matched term, how often it fired and its precision. ``abstain_rate``: share of texts
-        where no rule fires.
-    """
-    tax = get_taxonomy()
-    n = len(gold)
-    report: dict[str, Any] = {}
-    term_hits: dict[tuple[str, str], list[int]] = {}
-    for slug in tax.slugs:
-        fired = [i for i, r in enumerate(results) if r.scores.get(slug, 0.0) > 0]
-        right = [i for i in fired if gold[i] == slug]
-        others = [i for i in fired if sum(1 for s, v in results[i].scores.items() if v > 0 and s != slug)]
-        conflicts = [
-            i for i in fired if any(v >= results[i].scores[slug] for s, v in results[i].scores.items() if s != slug)
-        ]
-        wins = [i for i, r in enumerate(results) if r.top == slug]
-        errors = [
-            {
-                "index": i,
-                "gold": gold[i],
-                "matched": list(results[i].matches.get(slug, ())),
-                "text": texts[i] if texts else None,
-            }
-            for i in fired
-            if gold[i] != slug
-        ][:max_errors]
-        support = sum(1 for g in gold if g == slug)
-        report[slug] = {
-            "coverage": len(fired) / n if n else 0.0,
-            "precision": len(right) / len(fired) if fired else 0.0,
-            "recall": len(right) / support if support else 0.0,
-            "overlaps": len(others) / len(fired) if fired else 0.0,
-            "conflicts": len(conflicts) / len(fired) if fired else 0.0,
-            "wins": len(wins),
-            "win_accuracy": sum(1 for i in wins if gold[i] == slug) / len(wins) if wins else 0.0,
-            "errors": errors,
-        }
-        for i in fired:
-            for term in results[i].matches.get(slug, ()):
-                term_hits.setdefault((slug, term), []).append(i)
-    terms: list[dict[str, Any]] = sorted(
-        (
-            {
-                "type": slug,
-                "term": term,
-                "fired": len(rows),
-                "precision": sum(1 for i in rows if gold[i] == slug) / len(rows),
-            }
-            for (slug, term), rows in term_hits.items()
-        ),
-        key=lambda t: (t["precision"], -t["fired"]),
-    )
-    return {
-        "rules": report,
-        "terms": terms,
-        "abstain_rate": sum(1 for r in results if r.abstained) / n if n else 0.0,
-    }

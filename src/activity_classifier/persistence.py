@@ -12,19 +12,26 @@ joblib can execute code while loading, so a damaged or altered file is refused
 scikit-learn minor version is refused with a message saying which version to install
 (:class:`~activity_classifier.exceptions.ModelVersionError`). Older metadata formats are upgraded on load by
 the functions in ``_MIGRATIONS``, so artifacts keep loading when the format changes.
+
+Pickles refer to classes by module path. Models saved before the package was split into sub-packages
+name ``activity_classifier.model.ActivityClassifier``; while such a file is unpickled, the old module
+paths in ``_RENAMED_MODULES`` resolve to the modules that hold those classes now (and only then).
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import logging
 import os
 import platform
 import shutil
+import sys
 import tempfile
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -34,8 +41,8 @@ import joblib
 import sklearn
 
 from ._version import __version__
+from .estimator import ActivityClassifier
 from .exceptions import ModelArtifactError, ModelIntegrityError, ModelVersionError
-from .model import ActivityClassifier
 from .text import get_pipeline, pipeline_info
 
 __all__ = [
@@ -57,6 +64,22 @@ METADATA_FILE = "metadata.json"
 
 #: ``version -> function`` upgrading metadata of that format version to the next one.
 _MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+#: Old module path -> the module that holds its pickled classes now (package 0.1.0 had flat modules).
+_RENAMED_MODULES = {"activity_classifier.model": "activity_classifier.estimator"}
+
+
+@contextmanager
+def _renamed_modules() -> Iterator[None]:
+    """Let a pickle that names an old module path find its classes, for the duration of one load."""
+    added = [old for old in _RENAMED_MODULES if old not in sys.modules]
+    for old in added:
+        sys.modules[old] = importlib.import_module(_RENAMED_MODULES[old])
+    try:
+        yield
+    finally:
+        for old in added:
+            sys.modules.pop(old, None)
 
 
 def file_sha256(path: str | Path) -> str:
@@ -237,7 +260,8 @@ def load_model(directory: str | Path | None = None) -> ActivityClassifier:
         with warnings.catch_warnings():
             # A patch-level difference is fine; sklearn warns about any difference at all.
             warnings.simplefilter("ignore", category=sklearn.exceptions.InconsistentVersionWarning)
-            model = joblib.load(model_path)
+            with _renamed_modules():
+                model = joblib.load(model_path)
     except Exception as exc:
         raise ModelArtifactError(f"{model_path}: cannot load model ({exc.__class__.__name__}: {exc})") from exc
     if not isinstance(model, ActivityClassifier):

@@ -39,10 +39,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .exceptions import EmptyInputError, InputDataError
-from .tables import find_column, read_table, sheet_row
-from .taxonomy import get_taxonomy
-from .text import clean_text
+from ..exceptions import EmptyInputError, InputDataError
+from ..tables import find_column, read_table, sheet_row
+from ..taxonomy import get_taxonomy
+from ..text import clean_text
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from xml.sax.saxutils import quoteattr
 
-from .exceptions import InputDataError
-from .tables import atomic_write
-from .taxonomy import get_taxonomy
+from ..exceptions import InputDataError
+from ..tables import atomic_write
+from ..taxonomy import get_taxonomy
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -282,7 +282,7 @@ def write_output(
     Parameters
     ----------
     frame : pandas.DataFrame
-        The review table (see :data:`activity_classifier.prelabel.REVIEW_COLUMNS`).
+        The review table (see :data:`activity_classifier.annotate.REVIEW_COLUMNS`).
     path : str or Path
         The output file; Label Studio also gets ``<stem>_config.xml`` beside it.
     fmt : {"xlsx", "csv", "labelstudio", "doccano"}, optional

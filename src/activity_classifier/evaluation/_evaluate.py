@@ -24,8 +24,12 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
-from .features import Analysis, analyse
-from .metrics import (
+from ..analysis import Analysis, analyse
+from ..estimator import ActivityClassifier
+from ..policy import METHODS, Method, Prediction
+from ..rules import RuleSet
+from ..taxonomy import get_taxonomy
+from ._metrics import (
     bootstrap_ci,
     classification_metrics,
     coverage_curve,
@@ -33,12 +37,8 @@ from .metrics import (
     likely_label_errors,
     multiclass_brier,
     reliability_table,
-    rule_analysis,
 )
-from .model import ActivityClassifier
-from .policy import METHODS, Method, Prediction
-from .rules import RuleSet
-from .taxonomy import get_taxonomy
+from ._rules import rule_analysis
 
 __all__ = [
     "BASELINES",

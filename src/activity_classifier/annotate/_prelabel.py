@@ -1,14 +1,15 @@
 """Pre-labelling: read learner reports, classify every activity and build the table annotators review.
 
-:func:`prelabel` ties the pieces together: :mod:`~activity_classifier.ingest` reads and splits the
-reports, :mod:`~activity_classifier.privacy` finds (and optionally redacts) personal data, the model
-classifies, and the result is one row per activity, sorted for review. :mod:`~activity_classifier.export`
-writes that table in the annotators' format of choice; :mod:`~activity_classifier.review` brings their
-corrections back.
+:func:`prelabel` ties the pieces together: :func:`~activity_classifier.annotate.read_activities` reads
+and splits the reports, :func:`~activity_classifier.annotate.find_personal_data` finds (and optionally
+:func:`~activity_classifier.annotate.redact` redacts) personal data, the model classifies, and the result
+is one row per activity, sorted for review. :func:`~activity_classifier.annotate.write_output` writes that
+table in the annotators' format of choice; :func:`~activity_classifier.annotate.merge_reviewed` brings
+their corrections back.
 
 Examples
 --------
->>> from activity_classifier.prelabel import prelabel
+>>> from activity_classifier.annotate import prelabel
 >>> result = prelabel(["examples/leerverslagen_team_techniek.csv"])  # doctest: +SKIP
 >>> result.frame[["order", "label", "confidence", "label_reviewed"]].head(2)  # doctest: +SKIP
 """
@@ -23,14 +24,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .ingest import Activity, Ingested, Layout, read_activities
-from .privacy import PLACEHOLDERS, find_personal_data, redact
+from ._activity import Activity, Ingested
+from ._inputs import read_activities
+from ._privacy import PLACEHOLDERS, find_personal_data, redact
+from ._tables import Layout
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .model import ActivityClassifier
-    from .policy import Method
+    from ..estimator import ActivityClassifier
+    from ..policy import Method
 
 __all__ = ["REVIEW_COLUMNS", "PrelabelResult", "model_version", "prelabel", "review_frame", "sort_for_review"]
 
@@ -93,7 +96,7 @@ def model_version(model: ActivityClassifier) -> str:
 
     Examples
     --------
-    >>> from activity_classifier.artifacts import load_model
+    >>> from activity_classifier import load_model
     >>> model_version(load_model())  # doctest: +SKIP
     'activity-classifier 0.1.0, model 2026-11-29 sha256:1f0c2a9e77b3'
     """
@@ -123,7 +126,7 @@ def review_frame(
     activities : sequence of Activity
         In input order.
     predictions : pandas.DataFrame
-        One row per activity with :data:`activity_classifier.api.PREDICTION_COLUMNS`.
+        One row per activity with :data:`activity_classifier.predictions.PREDICTION_COLUMNS`.
     personal_data : sequence of str
         Per activity, the kinds of personal data found (``"email, phone"``), or ``""``.
 
@@ -192,7 +195,7 @@ def prelabel(
         Replace e-mail addresses, phone numbers and student numbers in the texts (before classifying, so
         that no output holds them).
     text_column, activity_columns, report_column, teacher_column, layout
-        How to read tables; see :func:`activity_classifier.ingest.detect_layout`.
+        How to read tables; see :func:`activity_classifier.annotate.detect_layout`.
     progress : bool, optional
         Show a progress bar on standard error; by default only when it is a terminal.
 
@@ -206,8 +209,8 @@ def prelabel(
     InputDataError
         Naming the file (and row or column) that cannot be read.
     """
-    from .api import predictions_frame
-    from .artifacts import load_model
+    from ..persistence import load_model
+    from ..predictions import predictions_frame
 
     ingested = read_activities(
         paths,

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from .artifacts import load_model
+from .estimator import ActivityClassifier
 from .exceptions import InputDataError
-from .model import ActivityClassifier
+from .persistence import load_model
 from .policy import Method, Prediction
 from .tables import find_column
 

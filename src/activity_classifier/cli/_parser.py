@@ -1,0 +1,32 @@
+"""The argument parser of ``activity-classifier``: global options and one sub-parser per command.
+
+Each command lives in its own module with a ``register`` function; the modules import their heavy
+dependencies (spaCy, scikit-learn, pandas) inside the command, so building the parser stays cheap.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from .._version import __version__
+from . import _agreement, _evaluate, _import_reviewed, _predict, _prelabel, _taxonomy, _train
+
+__all__ = ["build_parser"]
+
+_COMMANDS = (_taxonomy, _train, _predict, _evaluate, _agreement, _prelabel, _import_reviewed)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser (exposed for documentation and tests)."""
+    parser = argparse.ArgumentParser(
+        prog="activity-classifier",
+        description="Classify Dutch descriptions of MBO teachers' professional-development activities "
+        "into the eleven types of Hagedoorn et al. (2023).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv: debug)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for command in _COMMANDS:
+        command.register(sub)
+    return parser

@@ -1,0 +1,53 @@
+"""``activity-classifier predict``: classify the texts of a table, or of standard input."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+__all__ = ["register"]
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..exceptions import InputDataError
+    from ..persistence import load_model
+    from ..predictions import classify
+    from ..tables import find_column, read_table, write_table
+
+    model = load_model(args.model)
+    if args.input == "-":
+        lines = [line.rstrip("\n") for line in sys.stdin]
+        preds = model.explain(lines, method=args.method)
+        for text, pred in zip(lines, preds, strict=True):
+            print(json.dumps({"text": text, **pred.as_dict()}, ensure_ascii=False))
+        return 0
+    if not args.output:
+        raise InputDataError("--output is required unless INPUT is '-'")
+    frame = read_table(args.input)
+    find_column(frame, args.text_column, args.input)
+    result = classify(frame, text_column=args.text_column, model=model, method=args.method)
+    write_table(result, args.output, inputs=[args.input])
+    flagged = int(result["needs_review"].sum())
+    print(
+        f"{len(result)} rows classified, {flagged} flagged for review; written to {args.output}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``predict`` sub-command."""
+    p = sub.add_parser(
+        "predict",
+        help="classify the texts of a CSV/XLSX file (or stdin)",
+        description="Add the columns label, label_nl, group, confidence, source, needs_review, "
+        "review_reason, alternatives and evidence to every row of INPUT. With INPUT '-', read one "
+        "description per line from standard input and print JSON lines.",
+    )
+    p.add_argument("input", metavar="INPUT", help=".csv or .xlsx file, or - for standard input")
+    p.add_argument("--output", help=".csv or .xlsx file to write (atomically)")
+    p.add_argument("--text-column", default="text")
+    p.add_argument("--method", choices=["hybrid", "model", "rules"], default="hybrid")
+    p.add_argument("--model", help="model directory (default: the shipped default model)")
+    p.set_defaults(func=run)

@@ -1,0 +1,46 @@
+"""What every command shares: exit codes, the guard for writing outputs, and the progress adaptor."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+__all__ = ["EXIT_GATE", "EXIT_OK", "EXIT_USAGE", "progress_callback", "writing"]
+
+EXIT_OK = 0
+EXIT_GATE = 1
+EXIT_USAGE = 2
+
+T = TypeVar("T")
+
+
+def writing(path: str | Path, write: Callable[[], T]) -> T:
+    """Run ``write``; a failure of the file system becomes a one-line error naming the output."""
+    from ..exceptions import InputDataError
+
+    try:
+        return write()
+    except OSError as exc:
+        raise InputDataError(f"cannot write the output ({exc.strerror or exc})", path=str(path)) from exc
+
+
+def progress_callback() -> Any:
+    """Return a tqdm-backed progress callback when stderr is a terminal, else None."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    bars: dict[str, Any] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=total, desc=stage, file=sys.stderr, leave=False)
+        bar.n = done
+        bar.refresh()
+        if done >= total:
+            bar.close()
+
+    return update

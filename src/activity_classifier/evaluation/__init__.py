@@ -1,0 +1,59 @@
+"""Evaluation: agreement figures, keyword-rule analysis, cross-validation, held-out tests and the gate.
+
+The model is treated as a second coder: :func:`evaluate_cv` (grouped cross-validation of every method and
+two baselines) and :func:`evaluate_test` (a fitted model on a held-out file) return the content of
+``metrics.json`` (keys documented in ``docs/metrics.md``), :func:`check_gate` compares it with minimum
+figures, and :mod:`activity_classifier.evaluation.report` turns it into ``report.md`` and ``report.html``.
+
+Modules (private; everything public is listed in ``__all__`` here): ``_metrics`` (agreement and quality
+figures), ``_rules`` (keyword-rule analysis), ``_agreement`` (two coders), ``_evaluate`` (cross-validation,
+held-out test, gate).
+"""
+
+from ._agreement import agreement
+from ._evaluate import (
+    BASELINES,
+    SCHEMA_VERSION,
+    CrossValResult,
+    check_gate,
+    cross_validate,
+    evaluate_cv,
+    evaluate_test,
+    fold_indices,
+    learning_curve,
+)
+from ._metrics import (
+    NO_LABEL,
+    bootstrap_ci,
+    classification_metrics,
+    coverage_curve,
+    expected_calibration_error,
+    krippendorff_alpha,
+    likely_label_errors,
+    multiclass_brier,
+    reliability_table,
+)
+from ._rules import rule_analysis
+
+__all__ = [
+    "BASELINES",
+    "NO_LABEL",
+    "SCHEMA_VERSION",
+    "CrossValResult",
+    "agreement",
+    "bootstrap_ci",
+    "check_gate",
+    "classification_metrics",
+    "coverage_curve",
+    "cross_validate",
+    "evaluate_cv",
+    "evaluate_test",
+    "expected_calibration_error",
+    "fold_indices",
+    "krippendorff_alpha",
+    "learning_curve",
+    "likely_label_errors",
+    "multiclass_brier",
+    "reliability_table",
+    "rule_analysis",
+]

@@ -1,0 +1,85 @@
+"""Writing the three report files atomically, and ``metrics.json`` as strict JSON."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from ._html import render_html
+from ._markdown import render_markdown
+
+__all__ = ["to_json", "write_report"]
+
+logger = logging.getLogger(__name__)
+
+
+def _json_safe(value: Any) -> Any:
+    """Replace NaN and infinities by None, tuples by lists, and NumPy values by Python ones."""
+    if isinstance(value, Mapping):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if hasattr(value, "tolist") and not isinstance(value, str | bytes):
+        return _json_safe(value.tolist())
+    return value
+
+
+def to_json(metrics: Mapping[str, Any]) -> str:
+    """Serialise metrics as strict JSON: indented, UTF-8 text kept readable, NaN written as null.
+
+    Examples
+    --------
+    >>> print(to_json({"accuracy": float("nan"), "type": "conférence"}))
+    {
+      "accuracy": null,
+      "type": "conférence"
+    }
+    """
+    return json.dumps(_json_safe(metrics), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def write_report(metrics: Mapping[str, Any], directory: str | Path) -> Path:
+    """Write ``metrics.json``, ``report.md`` and ``report.html`` into ``directory``.
+
+    All three are rendered before anything is written, and each file is replaced atomically (written to a
+    temporary file in ``directory``, then renamed), so a failure never leaves a half-written file.
+
+    Parameters
+    ----------
+    metrics : dict
+        The dict returned by :func:`~activity_classifier.evaluation.evaluate_cv` or
+        :func:`~activity_classifier.evaluation.evaluate_test` (or read back from ``metrics.json``).
+    directory : str or Path
+        Output folder; created if needed. Existing report files in it are replaced.
+
+    Returns
+    -------
+    Path
+        The folder.
+    """
+    from ...tables import atomic_write
+
+    dest = Path(directory)
+    contents = {
+        "metrics.json": to_json(metrics),
+        "report.md": render_markdown(metrics),
+        "report.html": render_html(metrics),
+    }
+    dest.mkdir(parents=True, exist_ok=True)
+    for name, text in contents.items():
+        atomic_write(dest / name, _writer(text.encode("utf-8")))
+    logger.info("wrote evaluation report to %s", dest)
+    return dest
+
+
+def _writer(data: bytes) -> Callable[[Path], None]:
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    return write
