@@ -146,6 +146,46 @@ def test_fast_char_transform_equals_sklearn(fitted):
     np.testing.assert_allclose(fast.toarray(), slow.toarray(), atol=1e-12)
 
 
+def test_declares_text_input():
+    from sklearn.utils import get_tags
+
+    tags = get_tags(ActivityClassifier())
+    assert tags.input_tags.string and not tags.input_tags.two_d_array
+
+
+def test_fit_and_explain_take_an_analysis_by_keyword(tiny_data, fitted):
+    texts, labels = tiny_data
+    analysis = ActivityClassifier().build_analyzer().analyse(texts)
+    clf = ActivityClassifier(calibration_folds=2).fit(texts, labels, analysis=analysis)
+    new = ["Webinar over toetsen gevolgd", "Naar het jaarcongres geweest"]
+    np.testing.assert_allclose(clf.predict_proba(new), fitted.predict_proba(new))
+    docs = clf.analyse(new)
+    assert [p.as_dict() for p in clf.explain(new, analysis=docs)] == [p.as_dict() for p in clf.explain(new)]
+
+
+def test_an_analysis_made_with_another_lexicon_is_refused(tiny_data, fitted):
+    texts, labels = tiny_data
+    other = {"types": {"conference": {"strong": ["congres"]}}}
+    foreign = ActivityClassifier(lexicon=other).build_analyzer().analyse(texts)
+    with pytest.raises(ValueError, match="made with another lexicon or pipeline"):
+        ActivityClassifier(calibration_folds=2).fit(texts, labels, analysis=foreign)
+    with pytest.raises(ValueError, match="made with another lexicon or pipeline"):
+        fitted.explain(texts[:2], analysis=foreign[:2])
+
+
+def test_an_analysis_of_other_texts_is_refused(tiny_data, fitted):
+    texts, _ = tiny_data
+    docs = fitted.analyse(texts[:3])
+    with pytest.raises(ValueError, match="analysis has 3 items but X has 2 texts"):
+        fitted.predict(texts[:2], analysis=docs)
+
+
+def test_analysed_texts_passed_as_x_are_not_sniffed(fitted):
+    docs = fitted.analyse(["Webinar gevolgd"])
+    with pytest.raises(TypeError):
+        fitted.predict(docs)
+
+
 def test_refit_forgets_cached_state(tiny_data):
     texts, labels = tiny_data
     clf = ActivityClassifier(calibration=None).fit(texts, labels)

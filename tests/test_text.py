@@ -1,15 +1,21 @@
 import pytest
 
+from activity_classifier.analysis import Analyzer
 from activity_classifier.exceptions import PipelineError
 from activity_classifier.text import (
     MAX_TEXT_CHARS,
+    Lemmatizer,
     clean_text,
     get_pipeline,
     lemmas,
-    lemmatize_texts,
     pipeline_info,
     split_compound,
 )
+
+
+def lemmatize_texts(texts):
+    """Each text's lemmas, as the analyzer of a classifier finds them (one batch)."""
+    return [list(doc.lemmas) for doc in Analyzer().analyse(texts)]
 
 
 @pytest.fixture(scope="module")
@@ -116,3 +122,15 @@ def test_missing_named_pipeline_is_a_clear_error():
 def test_auto_falls_back_to_blank_or_uses_installed_model():
     nlp = get_pipeline("auto")
     assert lemmas(nlp("Ik heb lessen gegeven"))[-2:] == ["les", "geven"]
+
+
+def test_a_lemma_table_belongs_to_its_analyzer():
+    """A model's lemma table changes nothing for another analyzer in the same process (no global state)."""
+    own = Analyzer(lemmas={"webinars": "webinarreeks"})
+    assert own.analyse(["Twee webinars gevolgd"])[0].lemmas[1] == "webinarreeks"
+    assert Analyzer().analyse(["Twee webinars gevolgd"])[0].lemmas[1] == "webinar"
+    assert Lemmatizer()("webinars") == "webinar"
+
+
+def test_lemma_overrides_win_over_a_lemma_table():
+    assert Lemmatizer({"las": "las"})("las") == Lemmatizer()("las") == "lezen"

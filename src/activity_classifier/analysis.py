@@ -1,19 +1,45 @@
 """Text analysis: one spaCy pass per text, read once into an :class:`Analysis`.
 
-Every text is processed once (:func:`analyse`) into an :class:`Analysis` that holds its cleaned text, its
-lemmas and its keyword-rule result; the vectorizers (:mod:`activity_classifier.features`), the rules and
-the policy all read from it.
+An :class:`Analyzer` turns raw texts into :class:`Analysis` objects: the cleaned text, its lemmas and what
+the keyword rules found. It is the only builder of its :class:`~activity_classifier.rules.RuleSet`, and it
+owns its lemma table (a fitted model's vocabulary), so nothing it does depends on another model loaded in
+the same process. Each Analysis records which analyzer made it (:attr:`Analyzer.key`), so a classifier can
+refuse an analysis made with another lexicon or pipeline instead of using it silently.
+
+Examples
+--------
+>>> from activity_classifier.analysis import Analyzer
+>>> (doc,) = Analyzer().analyse(["Twee dagen naar het jaarcongres"])
+>>> doc.lemmas
+('twee', 'dag', 'naar', 'het', 'jaarcongres')
+>>> doc.rules.top
+'conference'
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import Doc
 
 from .rules import RuleResult, RuleSet
-from .text import MAX_TEXT_CHARS, clean_text, get_pipeline, token_view
+from .text import (
+    BLANK,
+    MAX_TEXT_CHARS,
+    Lemmatizer,
+    SimplemmaLemmatizer,
+    ViewCache,
+    clean_text,
+    get_pipeline,
+    token_view,
+)
 
-__all__ = ["Analysis", "analyse"]
+__all__ = ["Analysis", "Analyzer"]
 
 
 @dataclass(frozen=True)
@@ -30,43 +56,139 @@ class Analysis:
         The keyword rules' scores and matches.
     truncated : bool
         True when the raw text was longer than :data:`activity_classifier.text.MAX_TEXT_CHARS`.
+    analyzer : str
+        :attr:`Analyzer.key` of the analyzer that made it.
     """
 
     text: str
     lemmas: tuple[str, ...]
     rules: RuleResult
     truncated: bool = False
+    analyzer: str = ""
 
 
-def analyse(texts: Iterable[object], rules: RuleSet, batch_size: int = 256) -> list[Analysis]:
-    """Process raw texts with the rule set's spaCy pipeline and apply the rules.
+class Analyzer:
+    """Process raw texts with one spaCy pipeline, one lemma table and one keyword rule set.
 
     Parameters
     ----------
-    texts : iterable
-        Raw texts; missing values become empty texts.
-    rules : RuleSet
-        The keyword rules; their pipeline name selects the spaCy pipeline.
-    batch_size : int, default=256
-        Texts per ``nlp.pipe`` batch.
+    lexicon : mapping, str, Path or None, default=None
+        The keyword-rule lexicon (see :func:`activity_classifier.rules.load_lexicon`); None: the packaged one.
+    pipeline : str, default="blank"
+        Name of the spaCy pipeline, see :func:`activity_classifier.text.get_pipeline`.
+    lemmas : mapping, optional
+        ``word -> lemma`` pairs known in advance (a fitted model's vocabulary, see
+        :func:`activity_classifier.text.lemma_table`); they give the same lemmas as simplemma, faster.
 
-    Returns
-    -------
-    list of Analysis
-        One per input, in order.
+    Attributes
+    ----------
+    rules : RuleSet
+        The keyword rules, built from ``lexicon``.
+    key : str
+        Identifies the lexicon and pipeline: two analyzers with the same key analyse texts alike.
     """
-    raw = ["" if t is None else str(t) for t in texts]
-    cleaned = [clean_text(t) for t in raw]
-    nlp = get_pipeline(rules.pipeline)
-    out = []
-    for original, text, doc in zip(raw, cleaned, nlp.pipe(cleaned, batch_size=batch_size), strict=True):
-        view = token_view(doc)
-        out.append(
-            Analysis(
-                text=text,
-                lemmas=view.words,
-                rules=rules.apply_doc(doc, view),
-                truncated=len(" ".join(original.split())) > MAX_TEXT_CHARS,
+
+    def __init__(
+        self,
+        lexicon: Mapping[str, Any] | str | Path | None = None,
+        pipeline: str = BLANK,
+        lemmas: Mapping[str, str] | None = None,
+    ) -> None:
+        self.rules = RuleSet(lexicon, pipeline=pipeline)
+        self.pipeline = pipeline
+        self.lemmas = dict(lemmas or {})
+        self.key = self._key()
+        self._reset()
+
+    @classmethod
+    def _from_rules(cls, rules: RuleSet, lemmas: Mapping[str, str] | None = None) -> Analyzer:
+        """Wrap an existing rule set (for models saved before analyzers existed)."""
+        analyzer = cls.__new__(cls)
+        analyzer.rules = rules
+        analyzer.pipeline = rules.pipeline
+        analyzer.lemmas = dict(lemmas or {})
+        analyzer.key = analyzer._key()
+        analyzer._reset()
+        return analyzer
+
+    def with_lemmas(self, lemmas: Mapping[str, str]) -> Analyzer:
+        """Return an analyzer with the same rules (shared) and these known lemmas."""
+        return Analyzer._from_rules(self.rules, lemmas)
+
+    def _key(self) -> str:
+        blob = json.dumps({"lexicon": self.rules.lexicon, "pipeline": self.pipeline}, sort_keys=True)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+    def _reset(self) -> None:
+        self._lemmatize = Lemmatizer(self.lemmas)
+        self._component = SimplemmaLemmatizer(self._lemmatize)
+        self._view_cache: ViewCache = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The lemmatizer and the caches are rebuilt after unpickling instead of being stored.
+        return {k: v for k, v in self.__dict__.items() if k not in ("_lemmatize", "_component", "_view_cache")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._reset()
+
+    def _docs(self, texts: Sequence[str], batch_size: int) -> Iterator[Doc]:
+        nlp = get_pipeline(self.pipeline)
+        if self.pipeline == BLANK:
+            # The blank pipeline is its tokenizer and the simplemma component: run this analyzer's own
+            # component instead, which knows its lemma table.
+            return (self._component(nlp.make_doc(t)) for t in texts)
+        return iter(nlp.pipe(texts, batch_size=batch_size))
+
+    def analyse(self, texts: Iterable[object], batch_size: int = 256) -> list[Analysis]:
+        """Process raw texts and apply the rules.
+
+        Parameters
+        ----------
+        texts : iterable
+            Raw texts; missing values become empty texts.
+        batch_size : int, default=256
+            Texts per spaCy batch.
+
+        Returns
+        -------
+        list of Analysis
+            One per input, in order.
+        """
+        raw = ["" if t is None else str(t) for t in texts]
+        cleaned = [clean_text(t) for t in raw]
+        out = []
+        for original, text, doc in zip(raw, cleaned, self._docs(cleaned, batch_size), strict=True):
+            view = token_view(doc, self._lemmatize, self._view_cache)
+            out.append(
+                Analysis(
+                    text=text,
+                    lemmas=view.words,
+                    rules=self.rules.apply_doc(doc, view),
+                    truncated=len(" ".join(original.split())) > MAX_TEXT_CHARS,
+                    analyzer=self.key,
+                )
             )
-        )
-    return out
+        return out
+
+    def check(self, analysis: Sequence[Analysis], n_texts: int | None = None) -> list[Analysis]:
+        """Return ``analysis`` as a list after checking that this analyzer's settings made it.
+
+        Raises
+        ------
+        ValueError
+            If an item is not an :class:`Analysis`, was made by an analyzer with another lexicon or
+            pipeline, or (with ``n_texts``) the number of items differs.
+        """
+        docs = list(analysis)
+        if n_texts is not None and len(docs) != n_texts:
+            raise ValueError(f"analysis has {len(docs)} items but X has {n_texts} texts")
+        for i, doc in enumerate(docs):
+            if not isinstance(doc, Analysis):
+                raise ValueError(f"analysis item {i} is a {type(doc).__name__}, not an Analysis")
+            if doc.analyzer != self.key:
+                raise ValueError(
+                    f"analysis item {i} was made with another lexicon or pipeline; analyse the texts with "
+                    "this estimator's build_analyzer() (or its analyse method once fitted)"
+                )
+        return docs

@@ -35,13 +35,13 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
-from .analysis import Analysis, analyse
+from .analysis import Analysis, Analyzer
 from .exceptions import InputDataError, NotFittedError
 from .features import CharTransformer, char_ngrams, word_ngrams
 from .policy import METHODS, Method, PolicySettings, Prediction, decide, rule_proba
 from .rules import RuleSet
 from .taxonomy import get_taxonomy
-from .text import BLANK, get_pipeline, lemma_table, remember_lemmas
+from .text import BLANK, get_pipeline, lemma_table
 
 __all__ = ["ActivityClassifier"]
 
@@ -59,7 +59,10 @@ def _as_texts(X: Any) -> list[object]:
         if X.shape[1] != 1:
             raise InputDataError(f"expected one column of texts, got shape {X.shape}")
         X = X.iloc[:, 0] if hasattr(X, "iloc") else np.asarray(X)[:, 0]
-    return list(X)
+    texts = list(X)
+    if texts and isinstance(texts[0], Analysis):
+        raise TypeError("X holds Analysis objects: pass the texts as X and their analysis as analysis=")
+    return texts
 
 
 def _has_word_char(word: str) -> bool:
@@ -118,17 +121,18 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     ----------
     classes_ : ndarray of str
         The types seen in training, sorted.
+    analyzer_ : Analyzer
+        The text analysis of this model: its keyword rules (built from the lexicon at fit time) and the
+        lemmas of its training vocabulary and lexicon, so that prediction rarely needs to load simplemma's
+        dictionary (a start-up cost of about 0.3 s).
     rules_ : RuleSet
-        The keyword rules, built from the lexicon at fit time.
+        The keyword rules (``analyzer_.rules``).
     word_vectorizer_, char_vectorizer_ : TfidfVectorizer
         The fitted vectorizers (``char_vectorizer_`` is None without character features).
     estimator_ : CalibratedClassifierCV or LinearSVC
         The fitted, calibrated linear model.
     n_train_ : int
         Number of training texts.
-    lemma_table_ : dict
-        Lemmas of the training vocabulary and the lexicon, so that prediction rarely needs to load
-        simplemma's dictionary (a start-up cost of about 0.3 s).
     """
 
     def __init__(
@@ -175,7 +179,21 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         if not 0 <= self.review_threshold <= 1 or not 0 <= self.accept_threshold <= 1:
             raise ValueError("accept_threshold and review_threshold must lie in [0, 1]")
 
-    def fit(self, X: Any, y: Any) -> ActivityClassifier:
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True  # X is a sequence of texts, not a numeric array
+        tags.input_tags.two_d_array = False
+        return tags
+
+    def build_analyzer(self) -> Analyzer:
+        """Return a new :class:`~activity_classifier.analysis.Analyzer` with this estimator's settings.
+
+        Analyse texts once with it and pass the result to :meth:`fit` as ``analysis`` (cross-validation
+        does so for every fold); :meth:`fit` builds one the same way.
+        """
+        return Analyzer(self.lexicon, pipeline=self.pipeline)
+
+    def fit(self, X: Any, y: Any, *, analysis: Sequence[Analysis] | None = None) -> ActivityClassifier:
         """Fit the classifier.
 
         Parameters
@@ -185,6 +203,9 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         y : sequence of str
             Their labels: taxonomy slugs (ids such as ``F4`` are accepted too). Non-string labels, such as
             the integers scikit-learn's ``cross_val_predict`` passes, are used as they are.
+        analysis : sequence of Analysis, optional
+            ``X`` already analysed by an analyzer with these settings (see :meth:`build_analyzer`); saves
+            the spaCy pass. An analysis made with another lexicon or pipeline is refused.
 
         Returns
         -------
@@ -196,6 +217,8 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         InputDataError
             If the lengths differ, there are fewer than two types, or a text is empty.
             Also if a string label is not in the taxonomy (the message names its index).
+        ValueError
+            If ``analysis`` does not belong to ``X`` or was made with other settings.
         """
         self._validate_params()
         texts = _as_texts(X)
@@ -212,13 +235,8 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             else:
                 # Encoded labels (cross_val_predict passes integers) are used as they are.
                 clean_labels.append(lab)
-        rules = RuleSet(self.lexicon, pipeline=self.pipeline)
-        # Already analysed texts (cross-validation analyses each text once) are used as they are.
-        docs: list[Analysis] = (
-            texts  # type: ignore[assignment]
-            if texts and all(isinstance(d, Analysis) for d in texts)
-            else analyse(texts, rules)
-        )
+        analyzer = self.build_analyzer()
+        docs = analyzer.analyse(texts) if analysis is None else analyzer.check(analysis, len(texts))
         for i, d in enumerate(docs):
             if not d.lemmas:
                 raise InputDataError(f"text at index {i} of the training data is empty")
@@ -229,9 +247,7 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
         self._char_transformer: CharTransformer | None = None
         self._feature_names_cache: list[str] | None = None
-        self.rules_ = rules
-        self.lexicon_ = rules.lexicon
-        self.lemma_table_ = self._vocabulary_lemmas(docs, rules)
+        self.analyzer_ = analyzer.with_lemmas(self._vocabulary_lemmas(docs, analyzer.rules))
         self.word_vectorizer_ = TfidfVectorizer(analyzer=word_ngrams, sublinear_tf=True, min_df=1)
         self.word_vectorizer_.fit(docs)
         self.char_vectorizer_ = None
@@ -289,28 +305,42 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                 "this ActivityClassifier is not fitted yet; call fit() or load a saved model first"
             ) from exc
 
+    @property
+    def rules_(self) -> RuleSet:
+        """The keyword rules of the fitted model."""
+        return self.analyzer_.rules
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # Models saved before the Analyzer existed hold their rules and lemma table as attributes.
+        if "analyzer_" not in state and "rules_" in state:
+            state = dict(state)
+            rules = state.pop("rules_")
+            state.pop("lexicon_", None)
+            state["analyzer_"] = Analyzer._from_rules(rules, state.pop("lemma_table_", {}))
+        super().__setstate__(state)
+
     def analyse(self, X: Any) -> list[Analysis]:
-        """Process texts once (lemmas and rule matches) for reuse across the methods below."""
+        """Process texts once (lemmas and rule matches) for reuse as ``analysis=`` in the methods below."""
         self._check_fitted()
-        remember_lemmas(getattr(self, "lemma_table_", {}))
-        return analyse(_as_texts(X), self.rules_)
+        return self.analyzer_.analyse(_as_texts(X))
 
-    def _docs(self, X: Any) -> list[Analysis]:
-        if isinstance(X, list) and X and all(isinstance(d, Analysis) for d in X):
-            return X
-        return self.analyse(X)
+    def _docs(self, X: Any, analysis: Sequence[Analysis] | None) -> list[Analysis]:
+        if analysis is None:
+            return self.analyse(X)
+        self._check_fitted()
+        return self.analyzer_.check(analysis, len(_as_texts(X)))
 
-    def predict_proba(self, X: Any) -> np.ndarray:
+    def predict_proba(self, X: Any, *, analysis: Sequence[Analysis] | None = None) -> np.ndarray:
         """Calibrated probabilities of the model, shape ``(n_texts, n_classes)``; every entry is > 0.
 
         With ``method="rules"`` the rules' normalised scores are returned instead (uniform when they
-        abstain).
+        abstain). ``analysis``: ``X`` already analysed by :meth:`analyse`.
         """
-        docs = self._docs(X)
+        docs = self._docs(X, analysis)
         if self.method == "rules":
             classes = [str(c) for c in self.classes_]
             return np.array([rule_proba(d.rules, classes) for d in docs]).reshape(len(docs), len(classes))
-        return self.model_proba(docs)
+        return self._model_proba(self._features(docs))
 
     def _model_proba(self, features: sp.csr_matrix) -> np.ndarray:
         est = self.estimator_
@@ -326,13 +356,13 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             proba = scores / scores.sum(axis=1, keepdims=True)
         return np.asarray((1 - PROBA_FLOOR) * proba + PROBA_FLOOR / proba.shape[1])
 
-    def model_proba(self, X: Any) -> np.ndarray:
+    def model_proba(self, X: Any, *, analysis: Sequence[Analysis] | None = None) -> np.ndarray:
         """Calibrated probabilities of the model, whatever ``method`` is set (every entry is > 0)."""
-        return self._model_proba(self._features(self._docs(X)))
+        return self._model_proba(self._features(self._docs(X, analysis)))
 
-    def decision_function(self, X: Any) -> np.ndarray:
+    def decision_function(self, X: Any, *, analysis: Sequence[Analysis] | None = None) -> np.ndarray:
         """Uncalibrated decision values of the linear model, shape ``(n_texts, n_classes)``."""
-        docs = self._docs(X)
+        docs = self._docs(X, analysis)
         return np.asarray(self._linear_model().decision_function(self._features(docs)))
 
     def _linear_model(self) -> LinearSVC:
@@ -341,7 +371,14 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             return est.calibrated_classifiers_[0].estimator
         return est
 
-    def explain(self, X: Any, method: Method | None = None, n_terms: int = 5) -> list[Prediction]:
+    def explain(
+        self,
+        X: Any,
+        method: Method | None = None,
+        n_terms: int = 5,
+        *,
+        analysis: Sequence[Analysis] | None = None,
+    ) -> list[Prediction]:
         """Predict with full provenance: label, confidence, source, review flag, alternatives, evidence.
 
         Parameters
@@ -352,12 +389,15 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             Overrides the estimator's ``method`` for this call.
         n_terms : int, default=5
             How many of the most important lemma features to report per item.
+        analysis : sequence of Analysis, optional
+            ``X`` already analysed by :meth:`analyse` (saves the spaCy pass when several methods are
+            compared on the same texts).
 
         Returns
         -------
         list of Prediction
         """
-        if not (isinstance(X, list) and X and all(isinstance(d, Analysis) for d in X)):
+        if analysis is None:
             texts = _as_texts(X)
             if len(texts) > _EXPLAIN_BATCH:
                 # Bounded memory for large inputs: analyse and featurise one batch at a time.
@@ -366,7 +406,7 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                     for i in range(0, len(texts), _EXPLAIN_BATCH)
                     for p in self.explain(texts[i : i + _EXPLAIN_BATCH], method=method, n_terms=n_terms)
                 ]
-        docs = self._docs(X)
+        docs = self._docs(X, analysis)
         method = method or self.method
         if method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}, not {method!r}")
@@ -401,9 +441,9 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             )
         return out
 
-    def predict(self, X: Any) -> np.ndarray:
+    def predict(self, X: Any, *, analysis: Sequence[Analysis] | None = None) -> np.ndarray:
         """Predicted slugs under the estimator's ``method``; None for empty texts (or rule abstentions)."""
-        return np.asarray([p.label for p in self.explain(X)], dtype=object)
+        return np.asarray([p.label for p in self.explain(X, analysis=analysis)], dtype=object)
 
     def _feature_names(self) -> list[str]:
         if getattr(self, "_feature_names_cache", None) is None:

@@ -32,7 +32,7 @@ import logging
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -51,6 +51,7 @@ from .exceptions import PipelineError
 __all__ = [
     "BLANK",
     "MAX_TEXT_CHARS",
+    "Lemmatizer",
     "PipelineInfo",
     "TextLexicon",
     "TokenView",
@@ -58,9 +59,7 @@ __all__ = [
     "get_pipeline",
     "lemma_table",
     "lemmas",
-    "lemmatize_texts",
     "pipeline_info",
-    "remember_lemmas",
     "split_compound",
     "text_lexicon",
     "token_view",
@@ -97,17 +96,6 @@ def text_lexicon() -> TextLexicon:
     )
 
 
-#: Lemmas known before simplemma is asked; filled by :func:`remember_lemmas` (a fitted model brings the
-#: lemmas of its training vocabulary, so that predicting usually never loads simplemma's dictionary,
-#: which costs about 0.3 s at start-up).
-_LEMMA_TABLE: dict[str, str] = {}
-
-
-def remember_lemmas(table: dict[str, str]) -> None:
-    """Add ``word -> lemma`` pairs (as computed by this module earlier) to the lemma table."""
-    _LEMMA_TABLE.update(table)
-
-
 def lemma_table(words: Iterable[str]) -> dict[str, str]:
     """Return ``word -> lemma`` for lower-cased words, computed exactly as the pipeline does."""
     return {w: _lemmatize_word(w) for w in words}
@@ -118,12 +106,40 @@ def _lemmatize_word(word: str) -> str:
     overrides = text_lexicon().lemma_overrides
     if word in overrides:
         return overrides[word]
-    if word in _LEMMA_TABLE:
-        return _LEMMA_TABLE[word]
     lemma: str = simplemma.lemmatize(word, lang="nl")
     if lemma == word and len(word) >= 8 and not simplemma.is_known(word, lang="nl"):
         lemma = _lemmatize_compound(word)
     return lemma.lower()
+
+
+class Lemmatizer:
+    """``word -> lemma`` for lower-cased words: the packaged overrides, then known lemmas, then simplemma.
+
+    A fitted model brings the lemmas of its training vocabulary (``known``), so that predicting usually
+    never loads simplemma's dictionary, which costs about 0.3 s at start-up. The table belongs to the
+    lemmatizer that was given it, never to the process.
+
+    Parameters
+    ----------
+    known : mapping, optional
+        ``word -> lemma`` pairs computed earlier with :func:`lemma_table`.
+
+    Examples
+    --------
+    >>> Lemmatizer()("webinars"), Lemmatizer({"webinars": "webinar"})("webinars")
+    ('webinar', 'webinar')
+    """
+
+    def __init__(self, known: Mapping[str, str] | None = None) -> None:
+        self.known = dict(known or {})
+
+    def __call__(self, word: str) -> str:
+        """Return the lemma of a lower-cased word."""
+        overrides = text_lexicon().lemma_overrides
+        if word in overrides:
+            return overrides[word]
+        lemma = self.known.get(word)
+        return lemma if lemma is not None else _lemmatize_word(word)
 
 
 def _lemmatize_compound(word: str) -> str:
@@ -142,9 +158,15 @@ class SimplemmaLemmatizer:
 
     It works on the doc's arrays of string hashes rather than on Token objects (creating those is the
     slowest part of iterating a doc), with a cache from word hash to lemma hash.
+
+    Parameters
+    ----------
+    lemmatize : callable, optional
+        ``word -> lemma`` for lower-cased words; a plain :class:`Lemmatizer` when omitted.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, lemmatize: Callable[[str], str] | None = None) -> None:
+        self._lemmatize = lemmatize or _lemmatize_word
         self._cache: dict[int, int] = {}
 
     def __call__(self, doc: Doc) -> Doc:
@@ -158,7 +180,7 @@ class SimplemmaLemmatizer:
             lemma_hash = cache.get(orth)
             if lemma_hash is None:
                 text = strings[orth]
-                lemma = _lemmatize_word(strings[low]) if _WORD.search(text) else text
+                lemma = self._lemmatize(strings[low]) if _WORD.search(text) else text
                 lemma_hash = strings.add(lemma)
                 if len(cache) < 500_000:
                     cache[orth] = lemma_hash
@@ -303,11 +325,11 @@ def clean_text(text: object) -> str:
     return s[:MAX_TEXT_CHARS]
 
 
-def _word_lemmas(lower: str, lemma: str) -> list[str]:
+def _word_lemmas(lower: str, lemma: str, lemmatize: Callable[[str], str]) -> list[str]:
     """Return the feature lemmas of one word token (not punctuation or space)."""
     if "-" in lower and len(lower) > 2:
         # "BPV-bezoeken" and "e-learning": keep the parts, lemmatized one by one.
-        return [_lemmatize_word(p) for p in lower.split("-") if _WORD.search(p)]
+        return [lemmatize(p) for p in lower.split("-") if _WORD.search(p)]
     return [lemma]
 
 
@@ -336,20 +358,36 @@ class TokenView:
     words: tuple[str, ...]
 
 
-_VIEW_CACHE: dict[tuple[int, int, int, int], tuple[str, str, tuple[str, ...]]] = {}
+#: Per-token entries of :func:`token_view`, keyed by the token's string hashes and flags.
+ViewCache = dict[tuple[int, int, int, int], tuple[str, str, tuple[str, ...]]]
+# The cache of the plain lemmatizer; its entries depend on nothing but the installed word lists.
+_VIEW_CACHE: ViewCache = {}
 
 
-def _view_entry(
-    strings: Any, low_hash: int, lemma_hash: int, is_punct: int, is_space: int
-) -> tuple[str, str, tuple[str, ...]]:
+def _view_entry(strings: Any, row: Sequence[int], lemmatize: Callable[[str], str]) -> tuple[str, str, tuple[str, ...]]:
+    low_hash, lemma_hash, is_punct, is_space = row
     text = strings[low_hash]
     lem = (strings[lemma_hash].lower() if lemma_hash else text) or text
-    words = tuple(_word_lemmas(text, lem)) if not is_punct and not is_space and _WORD.search(text) else ()
+    words = tuple(_word_lemmas(text, lem, lemmatize)) if not is_punct and not is_space and _WORD.search(text) else ()
     return text, lem, words
 
 
-def token_view(doc: Doc) -> TokenView:
-    """Read a processed doc once into a :class:`TokenView` (from its arrays, without Token objects)."""
+def token_view(doc: Doc, lemmatize: Callable[[str], str] | None = None, cache: ViewCache | None = None) -> TokenView:
+    """Read a processed doc once into a :class:`TokenView` (from its arrays, without Token objects).
+
+    Parameters
+    ----------
+    doc : spacy.tokens.Doc
+        A processed doc.
+    lemmatize : callable, optional
+        Lemmatizes the parts of hyphenated words; the plain :class:`Lemmatizer` when omitted.
+    cache : dict, optional
+        Entries computed earlier with the same ``lemmatize``; required when ``lemmatize`` is given.
+    """
+    if lemmatize is None:
+        lemmatize, cache = _lemmatize_word, _VIEW_CACHE
+    elif cache is None:
+        raise ValueError("token_view: pass the cache that belongs to this lemmatize function")
     strings = doc.vocab.strings
     lower: list[str] = []
     lemma: list[str] = []
@@ -357,12 +395,11 @@ def token_view(doc: Doc) -> TokenView:
     words: list[str] = []
     start = 0
     rows = doc.to_array([LOWER, LEMMA, IS_PUNCT, IS_SPACE]).tolist() if len(doc) else []
-    cache = _VIEW_CACHE
     for i, row in enumerate(rows):
         key = tuple(row)
         entry = cache.get(key)
         if entry is None:
-            entry = _view_entry(strings, *row)
+            entry = _view_entry(strings, row, lemmatize)
             if len(cache) < 500_000:
                 cache[key] = entry
         text, lem, feats = entry
@@ -378,24 +415,6 @@ def token_view(doc: Doc) -> TokenView:
 def lemmas(doc: Doc) -> list[str]:
     """Return the lower-cased lemmas of a processed doc, without punctuation; negations are kept."""
     return list(token_view(doc).words)
-
-
-def lemmatize_texts(texts: Iterable[str], model: str = BLANK, batch_size: int = 256) -> list[list[str]]:
-    """Process many texts with ``nlp.pipe`` and return each text's lemmas.
-
-    Gives exactly the same result as calling :func:`lemmas` on each text alone.
-
-    Parameters
-    ----------
-    texts : iterable of str
-        Raw texts; they are cleaned with :func:`clean_text` first.
-    model : str, default="blank"
-        Pipeline name, see :func:`get_pipeline`.
-    batch_size : int, default=256
-        Texts per batch for ``nlp.pipe``.
-    """
-    nlp = get_pipeline(model)
-    return [lemmas(doc) for doc in nlp.pipe((clean_text(t) for t in texts), batch_size=batch_size)]
 
 
 _LINKING_S = ("ings", "heids", "teits", "schaps")

@@ -13,12 +13,10 @@ DEFAULT_OUTPUT = Path("models") / "default"
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..analysis import analyse
     from ..corpus import load_labelled
     from ..estimator import ActivityClassifier
     from ..evaluation import classification_metrics, cross_validate, expected_calibration_error
     from ..persistence import save_model
-    from ..rules import RuleSet
 
     data = load_labelled(
         args.data,
@@ -31,11 +29,11 @@ def run(args: argparse.Namespace) -> int:
     print(f"training on {len(data.texts)} rows from {where}", file=sys.stderr)
     estimator = ActivityClassifier(random_state=args.seed)
     # One spaCy pass serves the cross-validation and the final fit.
-    docs = analyse(data.texts, RuleSet(estimator.lexicon, pipeline=estimator.pipeline))
+    docs = estimator.build_analyzer().analyse(data.texts)
     metrics: dict[str, object] = {}
     if args.cv >= 2:
         t0 = time.perf_counter()
-        result = cross_validate(estimator, data.texts, data.labels, data.groups, n_splits=args.cv, docs=docs)
+        result = cross_validate(estimator, data.texts, data.labels, data.groups, n_splits=args.cv, analysis=docs)
         metrics = {
             "cv_folds": args.cv,
             "grouped": data.groups is not None,
@@ -54,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     t0 = time.perf_counter()
-    estimator.fit(docs, data.labels)
+    estimator.fit(data.texts, data.labels, analysis=docs)
     print(f"fitted in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     out = save_model(estimator, args.output, training_data=data.describe(), metrics=metrics)
     print(f"model written to {out}")

@@ -24,10 +24,9 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
-from ..analysis import Analysis, analyse
+from ..analysis import Analysis
 from ..estimator import ActivityClassifier
 from ..policy import METHODS, Method, Prediction
-from ..rules import RuleSet
 from ..taxonomy import get_taxonomy
 from ._metrics import (
     bootstrap_ci,
@@ -138,7 +137,7 @@ def cross_validate(
     baselines: Sequence[str] = (),
     random_state: int = 0,
     progress: Progress | None = None,
-    docs: Sequence[Analysis] | None = None,
+    analysis: Sequence[Analysis] | None = None,
 ) -> CrossValResult:
     """Out-of-fold predictions for several methods (one model fit per fold) and baselines.
 
@@ -157,8 +156,8 @@ def cross_validate(
     random_state : int, default=0
     progress : callable, optional
         Called as ``progress("cross-validation", done, total)`` after each fold.
-    docs : sequence of Analysis, optional
-        The texts already analysed with the estimator's rules (saves the spaCy pass).
+    analysis : sequence of Analysis, optional
+        The texts already analysed with ``estimator.build_analyzer()`` (saves the spaCy pass).
 
     Returns
     -------
@@ -168,8 +167,7 @@ def cross_validate(
     y = [tax[lab].slug for lab in labels]
     seconds = {"analyse": 0.0, "fit": 0.0, "predict": 0.0, "baselines": 0.0}
     t0 = time.perf_counter()
-    if docs is None:
-        docs = analyse(texts, RuleSet(estimator.lexicon, pipeline=estimator.pipeline))
+    docs = estimator.build_analyzer().analyse(texts) if analysis is None else list(analysis)
     seconds["analyse"] = time.perf_counter() - t0
     folds = fold_indices(y, groups, n_splits, random_state)
     classes = sorted(set(y))
@@ -179,15 +177,15 @@ def cross_validate(
     raw = np.asarray([str(t) for t in texts], dtype=object)
     for k, (train, test) in enumerate(folds, start=1):
         t0 = time.perf_counter()
-        model = clone(estimator).fit([docs[i] for i in train], [y[i] for i in train])
+        model = clone(estimator).fit(raw[train], [y[i] for i in train], analysis=[docs[i] for i in train])
         seconds["fit"] += time.perf_counter() - t0
         t0 = time.perf_counter()
         test_docs = [docs[i] for i in test]
-        p = model.model_proba(test_docs)
+        p = model.model_proba(raw[test], analysis=test_docs)
         cols = np.array([classes.index(c) for c in model.classes_])
         proba[np.ix_(test, cols)] = p
         for m in methods:
-            for i, pred in zip(test, model.explain(test_docs, method=m), strict=True):
+            for i, pred in zip(test, model.explain(raw[test], method=m, analysis=test_docs), strict=True):
                 preds[m][i] = pred
         seconds["predict"] += time.perf_counter() - t0
         t0 = time.perf_counter()
@@ -204,10 +202,11 @@ def cross_validate(
 
 def learning_curve(
     estimator: ActivityClassifier,
-    docs: Sequence[Analysis],
+    texts: Sequence[str],
     labels: Sequence[str],
     groups: Sequence[str] | None,
     *,
+    analysis: Sequence[Analysis] | None = None,
     fractions: Sequence[float] = (0.1, 0.25, 0.5, 0.75, 1.0),
     n_splits: int = 5,
     random_state: int = 0,
@@ -216,7 +215,8 @@ def learning_curve(
     """Hybrid macro-F1 against the number of training rows, on the same grouped folds.
 
     For each fraction, each fold's model is trained on that share of the fold's training teachers (whole
-    teachers, chosen at random) and tested on the fold's full test part.
+    teachers, chosen at random) and tested on the fold's full test part. ``analysis``: the texts already
+    analysed with ``estimator.build_analyzer()``.
 
     Returns
     -------
@@ -224,6 +224,8 @@ def learning_curve(
         ``{"fraction", "rows", "macro_f1", "macro_f1_sd"}`` per fraction (mean and SD over folds).
     """
     y = list(labels)
+    docs = estimator.build_analyzer().analyse(texts) if analysis is None else list(analysis)
+    raw = np.asarray([str(t) for t in texts], dtype=object)
     folds = fold_indices(y, groups, n_splits, random_state)
     rng = np.random.default_rng(random_state)
     g = np.asarray(groups) if groups is not None else np.arange(len(y)).astype(str)
@@ -238,8 +240,8 @@ def learning_curve(
             sub = [i for i in train if g[i] in keep]
             if len({y[i] for i in sub}) < 2:
                 continue
-            model = clone(estimator).fit([docs[i] for i in sub], [y[i] for i in sub])
-            pred = [p.label for p in model.explain([docs[i] for i in test], method="hybrid")]
+            model = clone(estimator).fit(raw[sub], [y[i] for i in sub], analysis=[docs[i] for i in sub])
+            pred = [p.label for p in model.explain(raw[test], method="hybrid", analysis=[docs[i] for i in test])]
             scores.append(classification_metrics([y[i] for i in test], pred)["macro_f1"])
             rows.append(len(sub))
             done += 1
@@ -364,9 +366,8 @@ def evaluate_cv(
         ``progress(stage, done, total)``.
     """
     t_start = time.perf_counter()
-    rules = RuleSet(estimator.lexicon, pipeline=estimator.pipeline)
     t0 = time.perf_counter()
-    docs = analyse(texts, rules)
+    docs = estimator.build_analyzer().analyse(texts)
     analyse_seconds = time.perf_counter() - t0
     result = cross_validate(
         estimator,
@@ -377,7 +378,7 @@ def evaluate_cv(
         baselines=BASELINES,
         random_state=random_state,
         progress=progress,
-        docs=docs,
+        analysis=docs,
     )
     result.seconds["analyse"] = analyse_seconds
     t0 = time.perf_counter()
@@ -398,7 +399,14 @@ def evaluate_cv(
     if with_learning_curve:
         t0 = time.perf_counter()
         summary["learning_curve"] = learning_curve(
-            estimator, docs, result.labels, groups, n_splits=n_splits, random_state=random_state, progress=progress
+            estimator,
+            texts,
+            result.labels,
+            groups,
+            analysis=docs,
+            n_splits=n_splits,
+            random_state=random_state,
+            progress=progress,
         )
         seconds["learning_curve"] = time.perf_counter() - t0
     seconds["total"] = time.perf_counter() - t_start
@@ -459,8 +467,8 @@ def evaluate_test(
     docs = model.analyse(texts)
     seconds["analyse"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    predictions: dict[str, list[Prediction]] = {m: model.explain(docs, method=m) for m in METHODS}
-    proba_model = model.model_proba(docs) if docs else None
+    predictions: dict[str, list[Prediction]] = {m: model.explain(texts, method=m, analysis=docs) for m in METHODS}
+    proba_model = model.model_proba(texts, analysis=docs) if docs else None
     classes = [str(c) for c in model.classes_]
     seconds["predict"] = time.perf_counter() - t0
     baselines: dict[str, list[str]] = {}
