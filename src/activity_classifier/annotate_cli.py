@@ -1,4 +1,4 @@
-"""Sub-commands for annotators: ``prelabel`` and ``import-reviewed`` (registered by ``cli``).
+"""Sub-commands for annotators: ``prelabel``, ``import-reviewed``, ``export-qda`` (registered by ``cli``).
 
 Heavy imports happen inside the command functions, so that ``activity-classifier --help`` stays fast.
 """
@@ -122,8 +122,31 @@ def _cmd_import_reviewed(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export_qda(args: argparse.Namespace) -> int:
+    from .exceptions import InputDataError
+    from .qda import write_codebook, write_project
+
+    if not (args.codebook or args.project):
+        raise InputDataError("export-qda needs --codebook FILE.qdc and/or --project FILE.qdpx")
+    if args.project and not args.input:
+        raise InputDataError("--project needs the predictions or review table to export (INPUT)")
+    if args.codebook and args.project and Path(args.codebook).suffix.lower() != ".qdc":
+        raise InputDataError("a REFI-QDA codebook is written as a .qdc file", path=args.codebook)
+    if args.project:
+        s = _writing(args.project, lambda: write_project(args.input, args.project, text_column=args.text_column))
+        print(
+            f"{s.activities} activities of {s.reports} reports written to {args.project}: {s.reviewed} coded with "
+            f"the reviewed label, {s.predicted} with the model's, {s.uncoded} without a label",
+            file=sys.stderr,
+        )
+    if args.codebook:
+        _writing(args.codebook, lambda: write_codebook(args.codebook))
+        print(f"codebook of the eleven types in two groups written to {args.codebook}", file=sys.stderr)
+    return 0
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``prelabel`` and ``import-reviewed`` sub-commands to the CLI."""
+    """Add the ``prelabel``, ``import-reviewed`` and ``export-qda`` sub-commands to the CLI."""
     p = sub.add_parser(
         "prelabel",
         help="pre-label learner reports (.docx, .txt, .csv, .xlsx, folders) for annotators",
@@ -154,13 +177,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser(
         "import-reviewed",
-        help="merge reviewed labels (xlsx/csv from prelabel, or a Label Studio JSON export) into a labelled file",
+        help="merge reviewed labels (xlsx/csv from prelabel, Label Studio JSON, REFI-QDA .qdpx) into a labelled file",
         description="Read reviewed labels (column label_reviewed, or the annotations of a Label Studio "
         "export), validate them against the taxonomy and merge them into a labelled CSV/XLSX file: new "
         "texts are added, texts labelled differently are changed (the review wins), with source=reviewed. "
         "Reports how many were added, changed and skipped, and why. Then run 'train --data' on the file.",
     )
-    p.add_argument("reviewed", metavar="REVIEWED", help="reviewed .xlsx/.csv, or Label Studio export .json")
+    p.add_argument(
+        "reviewed", metavar="REVIEWED", help="reviewed .xlsx/.csv, Label Studio export .json, or REFI-QDA .qdpx"
+    )
     p.add_argument("--into", required=True, help="labelled .csv/.xlsx to merge into (created if missing)")
     p.add_argument("--output", help="write the merged file here instead of replacing --into")
     p.add_argument("--reviewed-column", default="label_reviewed", help="label column of a reviewed table")
@@ -169,3 +194,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--report", help="write every item's outcome to this .csv/.xlsx")
     p.add_argument("--dry-run", action="store_true", help="report what would happen, write nothing")
     p.set_defaults(func=_cmd_import_reviewed)
+
+    p = sub.add_parser(
+        "export-qda",
+        help="write the codebook (.qdc) or coded activities (.qdpx) for ATLAS.ti, MAXQDA, NVivo, QualCoder",
+        description="REFI-QDA exchange. --codebook: the eleven types as codes in two groups (informal, formal) "
+        "with Dutch and English names, definitions and border rules. --project: the activities of a "
+        "predictions or review table as text sources grouped per report, each coded with its label (the "
+        "reviewed label where there is one, else the model's). Both validate against the REFI-QDA schemas. "
+        "Bring changed codings back with 'import-reviewed PROJECT.qdpx'.",
+    )
+    p.add_argument("input", nargs="?", metavar="INPUT", help="predictions or review table (.csv/.xlsx)")
+    p.add_argument("--project", help="write the project here (.qdpx)")
+    p.add_argument("--codebook", help="write the codebook here (.qdc)")
+    p.add_argument("--text-column", default="text", help="text column of INPUT")
+    p.set_defaults(func=_cmd_export_qda)
