@@ -511,3 +511,17 @@ def test_docstring_examples(name):
 
     module = importlib.import_module(f"activity_classifier.qda.{name}")
     assert doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE).failed == 0
+
+
+def test_flat_codebook_for_programs_without_code_hierarchy(tmp_path):
+    root = ET.fromstring(qda.codebook_xml(flat=True))
+    xsd("Codebook.xsd").validate(root)
+    codes = root.findall(f"{CB}Codes/{CB}Code")
+    assert [c.get("guid") for c in codes] == [qda.code_guid(s) for s in get_taxonomy().slugs]
+    assert [len(s.findall(f"{CB}MemberCode")) for s in root.iter(f"{CB}Set")] == [6, 5]
+    out = tmp_path / "p.qdpx"
+    assert main(["export-qda", str(REVIEW), "--project", str(out), "--flat"]) == 0
+    project = project_root(out)
+    xsd("Project.xsd").validate(project)
+    assert len(project.findall(f"{Q}CodeBook/{Q}Codes/{Q}Code")) == 11
+    assert [i.label for i in qda.read_qdpx(out)] == ["", "", "", "conference", ""]

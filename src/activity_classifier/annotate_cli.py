@@ -133,14 +133,16 @@ def _cmd_export_qda(args: argparse.Namespace) -> int:
     if args.codebook and args.project and Path(args.codebook).suffix.lower() != ".qdc":
         raise InputDataError("a REFI-QDA codebook is written as a .qdc file", path=args.codebook)
     if args.project:
-        s = _writing(args.project, lambda: write_project(args.input, args.project, text_column=args.text_column))
+        s = _writing(
+            args.project, lambda: write_project(args.input, args.project, text_column=args.text_column, flat=args.flat)
+        )
         print(
             f"{s.activities} activities of {s.reports} reports written to {args.project}: {s.reviewed} coded with "
             f"the reviewed label, {s.predicted} with the model's, {s.uncoded} without a label",
             file=sys.stderr,
         )
     if args.codebook:
-        _writing(args.codebook, lambda: write_codebook(args.codebook))
+        _writing(args.codebook, lambda: write_codebook(args.codebook, flat=args.flat))
         print(f"codebook of the eleven types in two groups written to {args.codebook}", file=sys.stderr)
     return 0
 
@@ -208,4 +210,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--project", help="write the project here (.qdpx)")
     p.add_argument("--codebook", help="write the codebook here (.qdc)")
     p.add_argument("--text-column", default="text", help="text column of INPUT")
+    p.add_argument(
+        "--flat", action="store_true", help="no group codes: the eleven codes side by side, the groups as sets"
+    )
     p.set_defaults(func=_cmd_export_qda)

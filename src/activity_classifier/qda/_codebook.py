@@ -4,7 +4,8 @@ The codebook is the packaged taxonomy (``resources/taxonomy.toml``): two codes t
 per group (informal, formal), each holding its types as codable sub-codes. A type's code is named with its
 id and Dutch name (``F4 Leren door het bijwonen van een conferentie of congres``); its description gives
 the English name, the slug, the definition and the border rules. The codebook also has one set per group
-(``Sets``, which some programs show as code groups).
+(``Sets``, which some programs show as code groups). ``flat=True`` leaves out the two group codes, for
+programs that read no code hierarchy.
 
 Every GUID is derived from a fixed name with :func:`uuid.uuid5` in :data:`GUID_NAMESPACE`, so the same
 type has the same GUID in every file, on every machine, in every version.
@@ -144,18 +145,23 @@ def _group_name(group: Group) -> str:
     return f"{info.name_nl} ({info.name_en})"
 
 
-def code_elements() -> ET.Element:
-    """Return a ``Codes`` element: the two groups, each with its types as sub-codes."""
+def code_elements(*, flat: bool = False) -> ET.Element:
+    """Return a ``Codes`` element: the two groups, each with its types as sub-codes.
+
+    With ``flat``, the eleven codes without the two group codes (the groups are still the codebook's sets).
+    """
     tax = get_taxonomy()
     codes = ET.Element("Codes")
     for group in ("informal", "formal"):
         info = _info(f"group:{group}")
-        parent = ET.SubElement(
-            codes,
-            "Code",
-            {"guid": group_guid(group), "name": _group_name(group), "isCodable": "false", "color": info.color},
-        )
-        ET.SubElement(parent, "Description").text = xml_text(info.description)
+        parent = codes
+        if not flat:
+            parent = ET.SubElement(
+                codes,
+                "Code",
+                {"guid": group_guid(group), "name": _group_name(group), "isCodable": "false", "color": info.color},
+            )
+            ET.SubElement(parent, "Description").text = xml_text(info.description)
         for t in tax.by_group(group):
             code = ET.SubElement(
                 parent,
@@ -182,8 +188,14 @@ def group_sets(*, project: bool) -> ET.Element:
     return sets
 
 
-def codebook_xml() -> bytes:
+def codebook_xml(*, flat: bool = False) -> bytes:
     """Return the ``.qdc`` document, validated against ``Codebook.xsd``.
+
+    Parameters
+    ----------
+    flat : bool, default=False
+        Leave out the two group codes and list the eleven codes side by side; the groups remain as sets.
+        For programs that read no code hierarchy (they would show only the two groups).
 
     Examples
     --------
@@ -191,14 +203,16 @@ def codebook_xml() -> bytes:
     11
     """
     root = ET.Element("CodeBook", {"xmlns": CODEBOOK_NS, "origin": origin()})
-    root.append(code_elements())
+    root.append(code_elements(flat=flat))
     root.append(group_sets(project=False))
     # Built from packaged data only: a validation error here means taxonomy.toml was edited wrongly.
     return serialize(root, "codebook")
 
 
-def write_codebook(path: str | Path) -> Path:
+def write_codebook(path: str | Path, *, flat: bool = False) -> Path:
     """Write the codebook to ``path`` (a ``.qdc`` file) atomically and return the path.
+
+    ``flat`` leaves out the group codes (see :func:`codebook_xml`).
 
     Raises
     ------
@@ -208,7 +222,7 @@ def write_codebook(path: str | Path) -> Path:
     dest = Path(path)
     if dest.suffix.lower() != ".qdc":
         raise InputDataError("a REFI-QDA codebook is written as a .qdc file", path=str(dest))
-    data = codebook_xml()
+    data = codebook_xml(flat=flat)
 
     def write(tmp: Path) -> None:
         tmp.write_bytes(data)

@@ -243,6 +243,7 @@ def project_xml(
     text_column: str = "text",
     path: str | None = None,
     created: datetime | None = None,
+    flat: bool = False,
 ) -> tuple[bytes, dict[str, bytes], ProjectSummary]:
     """Build the project from a review or predictions table.
 
@@ -259,6 +260,8 @@ def project_xml(
         The table's file, for messages.
     created : datetime, optional
         The export time recorded in the project; now when omitted.
+    flat : bool, default=False
+        Codebook without the two group codes (see :func:`~activity_classifier.qda.codebook_xml`).
 
     Returns
     -------
@@ -294,7 +297,7 @@ def project_xml(
     users = ET.SubElement(root, "Users")
     for user_guid, user_name, user_id in _USERS:
         ET.SubElement(users, "User", {"guid": user_guid, "name": user_name, "id": user_id})
-    ET.SubElement(root, "CodeBook").append(code_elements())
+    ET.SubElement(root, "CodeBook").append(code_elements(flat=flat))
     variables = ET.SubElement(root, "Variables")
     for var, kind in VARIABLES.items():
         ET.SubElement(variables, "Variable", {"guid": guid(f"variable:{var}"), "name": var, "typeOfVariable": kind})
@@ -410,6 +413,7 @@ def write_project(
     *,
     text_column: str = "text",
     created: datetime | None = None,
+    flat: bool = False,
     inputs: Sequence[str | Path] = (),
 ) -> ProjectSummary:
     """Write a review or predictions table as a ``.qdpx`` project, atomically.
@@ -425,6 +429,8 @@ def write_project(
         The text column.
     created : datetime, optional
         The export time recorded in the project; now when omitted.
+    flat : bool, default=False
+        Codebook without the two group codes (see :func:`~activity_classifier.qda.codebook_xml`).
     inputs : sequence of paths
         Further input files that must not be overwritten.
 
@@ -450,7 +456,9 @@ def write_project(
     else:
         frame = table
         name = dest.stem
-    project, files, summary = project_xml(frame, name=name, text_column=text_column, path=source_path, created=created)
+    project, files, summary = project_xml(
+        frame, name=name, text_column=text_column, path=source_path, created=created, flat=flat
+    )
 
     def write(tmp: Path) -> None:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
