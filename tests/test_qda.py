@@ -525,3 +525,24 @@ def test_flat_codebook_for_programs_without_code_hierarchy(tmp_path):
     xsd("Project.xsd").validate(project)
     assert len(project.findall(f"{Q}CodeBook/{Q}Codes/{Q}Code")) == 11
     assert [i.label for i in qda.read_qdpx(out)] == ["", "", "", "conference", ""]
+
+
+def test_a_project_exported_again_by_qualcoder(tmp_path, caplog):
+    """``qualcoder_export.qdpx``: our export of the example reports, imported by QualCoder's own import code,
+    one activity recoded (to F4) and one uncoded in its database, and exported by QualCoder's own exporter.
+
+    QualCoder gives every code, source, coding and user a new GUID and keeps our variables (see
+    tests/data/qda/README.md for how the file was made).
+    """
+    path = DATA / "qualcoder_export.qdpx"
+    root = project_root(path)
+    xsd("Project.xsd").validate(root)
+    assert qda.code_guid("conference") not in {c.get("guid") for c in root.iter(f"{Q}Code")}
+    items = qda.read_qdpx(path)
+    assert not [r for r in caplog.records if r.levelname == "WARNING"]
+    assert len(items) == 31
+    reviewed = [i for i in items if i.label]
+    assert [(i.where, i.label) for i in reviewed] == [("source 'leerverslag_economie · activiteit 1'", "conference")]
+    assert reviewed[0].text.startswith("Met mijn klas 2B een ondernemingsplan")
+    report = merge_reviewed(items, None)
+    assert report.summary() == "added 1, changed 0, skipped 30 (not reviewed: 29, no type coded: 1)"
