@@ -546,3 +546,20 @@ def test_a_project_exported_again_by_qualcoder(tmp_path, caplog):
     assert reviewed[0].text.startswith("Met mijn klas 2B een ondernemingsplan")
     report = merge_reviewed(items, None)
     assert report.summary() == "added 1, changed 0, skipped 30 (not reviewed: 29, no type coded: 1)"
+
+
+def test_dataframe_with_missing_values_and_odd_numbers(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "text": ["Webinar over feedback gevolgd", None, "Boek gelezen"],
+            "label": ["pd_programme", None, "information_sources"],
+            "confidence": [0.91, float("nan"), float("inf")],
+            "needs_review": [False, True, "misschien"],
+        }
+    )
+    summary = qda.write_project(frame, tmp_path / "p.qdpx", created=WHEN)
+    assert (summary.predicted, summary.uncoded) == (2, 1)
+    root = project_root(tmp_path / "p.qdpx")
+    xsd("Project.xsd").validate(root)
+    assert [v.text for v in root.iter(f"{Q}FloatValue")] == ["0.9100"]
+    assert [v.text for v in root.iter(f"{Q}BooleanValue")] == ["false", "true"]

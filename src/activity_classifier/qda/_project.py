@@ -26,6 +26,7 @@ table twice gives the same GUIDs; the dates are the time of export.
 
 from __future__ import annotations
 
+import math
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Sequence
@@ -142,8 +143,14 @@ def _timestamp(when: datetime | None) -> str:
 
 def _activities(frame: pd.DataFrame, text_column: str, path: str | None) -> list[_Activity]:
     tax = get_taxonomy()
+    # A table read from a file is all text already; a DataFrame may hold numbers and missing values.
+    frame = frame.astype(object).where(frame.notna(), "").astype(str)
     tcol = find_column(frame, text_column, path)
-    cols = {name: col for name in _OPTIONAL if (col := next((c for c in frame.columns if c.casefold() == name), None))}
+    cols = {
+        name: str(col)
+        for name in _OPTIONAL
+        if (col := next((c for c in frame.columns if str(c).casefold() == name), None))
+    }
     if "label" not in cols and "label_reviewed" not in cols:
         raise InputDataError(
             "no label column: expected the review table of prelabel (label, label_reviewed) or a predictions table",
@@ -224,9 +231,12 @@ def _variable_value(parent: ET.Element, name: str, value: str) -> None:
     kind = VARIABLES[name]
     if kind == "Float":
         try:
-            value = f"{float(value):.4f}"
+            number = float(value)
         except ValueError:
             return
+        if not math.isfinite(number):  # xsd:decimal has no NaN or infinity
+            return
+        value = f"{number:.4f}"
     elif kind == "Boolean":
         if value.casefold() not in ("true", "false", "1", "0"):
             return
