@@ -9,6 +9,8 @@ Label Studio export (``.json``, the "JSON" export)
     The label is the choice of the task's annotations (cancelled ones ignored); the model's
     ``predictions`` are never used. Tasks without annotations are skipped; tasks whose annotators
     disagree are skipped too. The "JSON-MIN" export (``{"text": ..., "label": ...}``) is read as well.
+REFI-QDA project (``.qdpx``) written by ``export-qda`` and changed in a QDA program
+    Each text source is an activity; see :mod:`activity_classifier.qda._read` for which codings count.
 
 Merging
 -------
@@ -177,7 +179,7 @@ class MergeReport:
 def read_reviewed(
     path: str | Path, *, text_column: str = "text", label_column: str = "label_reviewed"
 ) -> list[ReviewedItem]:
-    """Read a reviewed ``.xlsx``/``.csv`` table or a Label Studio ``.json`` export.
+    """Read a reviewed ``.xlsx``/``.csv`` table, a Label Studio ``.json`` export or a REFI-QDA ``.qdpx``.
 
     Parameters
     ----------
@@ -199,6 +201,10 @@ def read_reviewed(
     p = Path(path)
     if p.suffix.lower() == ".json":
         return _read_labelstudio(p)
+    if p.suffix.lower() == ".qdpx":  # a REFI-QDA project from ATLAS.ti, MAXQDA, NVivo, QualCoder
+        from ..qda import read_qdpx
+
+        return read_qdpx(p)
     frame = read_table(p)
     tcol = find_column(frame, text_column, p)
     lcol = find_column(frame, label_column, p)

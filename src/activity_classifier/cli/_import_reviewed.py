@@ -50,13 +50,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``import-reviewed`` sub-command."""
     p = sub.add_parser(
         "import-reviewed",
-        help="merge reviewed labels (xlsx/csv from prelabel, or a Label Studio JSON export) into a labelled file",
+        help="merge reviewed labels (xlsx/csv from prelabel, Label Studio JSON, REFI-QDA .qdpx) into a labelled file",
         description="Read reviewed labels (column label_reviewed, or the annotations of a Label Studio "
         "export), validate them against the taxonomy and merge them into a labelled CSV/XLSX file: new "
         "texts are added, texts labelled differently are changed (the review wins), with source=reviewed. "
         "Reports how many were added, changed and skipped, and why. Then run 'train --data' on the file.",
     )
-    p.add_argument("reviewed", metavar="REVIEWED", help="reviewed .xlsx/.csv, or Label Studio export .json")
+    p.add_argument(
+        "reviewed", metavar="REVIEWED", help="reviewed .xlsx/.csv, Label Studio export .json, or REFI-QDA .qdpx"
+    )
     p.add_argument("--into", required=True, help="labelled .csv/.xlsx to merge into (created if missing)")
     p.add_argument("--output", help="write the merged file here instead of replacing --into")
     p.add_argument("--reviewed-column", default="label_reviewed", help="label column of a reviewed table")
