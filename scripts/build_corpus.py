@@ -1,50 +1,193 @@
-"""Assemble the corpus files from the writers' parts (run once by maintainers; the parts are not shipped).
+"""Add a writing wave to the corpus files (run by maintainers; the writers' parts are not shipped).
 
-Each writer wrote, by hand, a CSV with teacher_id, report_no, activity_no, text, label, sector and
-border_case, and a persona file. This script only concatenates them, adds `id`, `group` (from the
-taxonomy) and `source`, orders the rows by teacher, report and activity, and writes:
+Each writer of wave 2 wrote, by hand, a JSON-lines file (persona, doc, text, label, sector, context,
+border_case) and a persona file; blind coders wrote ``item,code`` files for the texts they were given.
+This script only joins them: it numbers the activities in the order written per persona and document,
+adds ``id``, ``writer``, ``genre``, ``group`` (from the taxonomy) and ``source``, records the writer's label
+(``writer_label``), the blind coder's (``coder_label``) and the adjudicated one (``label``), and writes
 
-    data/labelled_activities.csv   from train_*.csv
-    data/holdout_activities.csv    from holdout_*.csv
-    data/teachers.csv              from personas_*.csv
+    data/labelled_activities.csv   existing rows (wave 1) + PARTS/train/*.jsonl
+    data/holdout_activities.csv    existing rows, with the new columns
+    data/test_out_of_brief.csv     PARTS/test/*.jsonl
+    data/teachers.csv              existing personas + PARTS/*/*_personas.jsonl
+    data/writers.csv               one row per writer: part, genre, brief
+
+Wave-1 rows get the writer of their teacher range (T1xx -> W101, ..., H2xx -> W108) and the genre
+``leerverslag``. Running it twice gives the same files.
 
 Usage: python scripts/build_corpus.py PARTS_DIR
 """
 
+import csv
+import json
 import sys
 from pathlib import Path
 
 import pandas as pd
 
-from activity_classifier.annotate import CORPUS_COLUMNS
 from activity_classifier.taxonomy import get_taxonomy
 
+COLUMNS = [
+    "id",
+    "writer",
+    "genre",
+    "teacher_id",
+    "report_no",
+    "activity_no",
+    "text",
+    "label",
+    "group",
+    "sector",
+    "context",
+    "source",
+    "border_case",
+    "writer_label",
+    "coder_label",
+]
+#: Wave 1 (one brief for all eight writers): writer, part, teachers.
+WAVE1 = [
+    ("W101", "training", "teachers T1xx, zorg en welzijn and pedagogisch werk"),
+    ("W102", "training", "teachers T2xx, economie and logistiek"),
+    ("W103", "training", "teachers T3xx, techniek"),
+    ("W104", "training", "teachers T4xx, ICT and media"),
+    ("W105", "training", "teachers T5xx, horeca, toerisme and facilitair"),
+    ("W106", "training", "teachers T6xx, entree, sport, welzijn, beveiliging, uiterlijke verzorging"),
+    ("W107", "holdout", "teachers H1xx"),
+    ("W108", "holdout", "teachers H2xx"),
+]
+DATA = Path(__file__).resolve().parents[1] / "data"
 
-def build(parts: Path, pattern: str, prefix: str) -> pd.DataFrame:
-    frames = [pd.read_csv(f, dtype=str, keep_default_na=False) for f in sorted(parts.glob(pattern))]
-    df = pd.concat(frames, ignore_index=True)
-    for col in ("text", "label", "sector", "teacher_id"):
-        df[col] = df[col].str.strip()
-    df["report_no"] = df["report_no"].astype(int)
-    df["activity_no"] = df["activity_no"].astype(int)
-    df = df.sort_values(["teacher_id", "report_no", "activity_no"], kind="stable").reset_index(drop=True)
+
+def _read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def _wave1(df: pd.DataFrame, holdout: bool) -> pd.DataFrame:
+    df = df.copy()
+    if "writer" not in df.columns:
+        first = "H" if holdout else "T"
+        offset = 106 if holdout else 100
+        df["writer"] = [f"W{offset + int(t[1])}" if t.startswith(first) else "" for t in df["teacher_id"]]
+        df["genre"] = "leerverslag"
+        df["context"] = "mbo"
+        df["writer_label"] = df["label"]
+        df["coder_label"] = ""
+    return df[COLUMNS]
+
+
+def _codes(parts: Path) -> dict[str, str]:
+    """Blind codes by normalised text (the coders saw item and text only)."""
+    codes: dict[str, str] = {}
+    for sample in sorted((parts / "coding").glob("*.csv")):
+        if sample.stem.endswith("_codes"):
+            continue
+        coded = sample.with_name(sample.stem + "_codes.csv")
+        if not coded.exists():
+            continue
+        texts = dict(zip(*(_read(sample)[c] for c in ("item", "text")), strict=True))
+        for item, code in zip(*(_read(coded)[c] for c in ("item", "code")), strict=True):
+            codes[" ".join(texts[item].split())] = code.strip()
+    return codes
+
+
+def _adjudicated(parts: Path) -> dict[str, str]:
+    path = parts / "coding" / "adjudication_decisions.csv"
+    if not path.exists():
+        return {}
+    items = _read(parts / "coding" / "adjudication.csv")
+    texts = dict(zip(items["item"], items["text"], strict=True))
+    dec = _read(path)
+    return {" ".join(texts[i].split()): lab.strip() for i, lab in zip(dec["item"], dec["label"], strict=True)}
+
+
+def _wave2(parts: Path, folder: str, prefix: str, genres: dict[str, list[str]]) -> pd.DataFrame:
     tax = get_taxonomy()
-    df["group"] = [tax[label].group for label in df["label"]]
-    df["source"] = "constructed"
+    codes, decided = _codes(parts), _adjudicated(parts)
+    rows = []
+    for f in sorted((parts / folder).glob("*.jsonl")):
+        if f.stem.endswith("_personas"):
+            continue
+        seen: dict[tuple[str, int], int] = {}
+        for line in f.read_text("utf-8").splitlines():
+            if not line.strip():
+                continue
+            r = json.loads(line)
+            teacher = f"{f.stem}-{r['persona']}"
+            key = (teacher, int(r["doc"]))
+            seen[key] = seen.get(key, 0) + 1
+            text = str(r["text"]).strip()
+            norm = " ".join(text.split())
+            writer_label = r["label"]
+            coder = codes.get(norm, "")
+            label = writer_label if not coder or coder == writer_label else decided.get(norm, writer_label)
+            rows.append(
+                {
+                    "writer": f.stem,
+                    "genre": genres[f.stem][0],
+                    "teacher_id": teacher,
+                    "report_no": int(r["doc"]),
+                    "activity_no": seen[key],
+                    "text": text,
+                    "label": label,
+                    "group": tax[label].group,
+                    "sector": r["sector"],
+                    "context": r["context"],
+                    "source": "constructed",
+                    "border_case": int(r["border_case"]),
+                    "writer_label": writer_label,
+                    "coder_label": coder,
+                }
+            )
+    df = pd.DataFrame(rows).sort_values(["writer", "teacher_id", "report_no", "activity_no"], kind="stable")
     df["id"] = [f"{prefix}{i:04d}" for i in range(1, len(df) + 1)]
-    return df[list(CORPUS_COLUMNS)]
+    return df[COLUMNS].astype(str)
+
+
+def _personas(parts: Path) -> pd.DataFrame:
+    rows = []
+    for f in sorted(parts.glob("*/*_personas.jsonl")):
+        writer = f.stem.removesuffix("_personas")
+        for line in f.read_text("utf-8").splitlines():
+            if line.strip():
+                p = json.loads(line)
+                rows.append(
+                    {
+                        "teacher_id": f"{writer}-{p['persona']}",
+                        "roc": p.get("school", ""),
+                        "sector": p.get("sector", ""),
+                        "opleiding": "",
+                        "years_experience": str(p.get("years", "")),
+                        "roles": p.get("role", ""),
+                    }
+                )
+    return pd.DataFrame(rows)
 
 
 def main() -> None:
     parts = Path(sys.argv[1])
-    data = Path(__file__).resolve().parents[1] / "data"
-    build(parts, "train_*.csv", "A").to_csv(data / "labelled_activities.csv", index=False)
-    build(parts, "holdout_*.csv", "H").to_csv(data / "holdout_activities.csv", index=False)
-    personas = pd.concat(
-        [pd.read_csv(f, dtype=str, keep_default_na=False) for f in sorted(parts.glob("personas_*.csv"))],
-        ignore_index=True,
-    ).sort_values("teacher_id")
-    personas.to_csv(data / "teachers.csv", index=False)
+    genres = json.loads((parts / "genres.json").read_text("utf-8"))
+    old = _wave1(_read(DATA / "labelled_activities.csv"), holdout=False)
+    old = old[~old["writer"].isin(list(genres))]  # idempotent: drop wave-2 rows of an earlier run
+    old = old[old["genre"] == "leerverslag"]
+    train = pd.concat([old, _wave2(parts, "train", "B", genres)], ignore_index=True)
+    train.to_csv(DATA / "labelled_activities.csv", index=False)
+    _wave1(_read(DATA / "holdout_activities.csv"), holdout=True).to_csv(DATA / "holdout_activities.csv", index=False)
+    _wave2(parts, "test", "O", genres).to_csv(DATA / "test_out_of_brief.csv", index=False)
+    teachers = _read(DATA / "teachers.csv")
+    teachers = teachers[~teachers["teacher_id"].str.contains("-")]
+    pd.concat([teachers, _personas(parts)], ignore_index=True).to_csv(DATA / "teachers.csv", index=False)
+    writers = [
+        {"writer": w, "part": part, "genre": "leerverslag", "brief": f"wave 1: learner-report activities, {b}"}
+        for w, part, b in WAVE1
+    ]
+    writers += [
+        {"writer": w, "part": "test" if w.startswith("T") else "training", "genre": g, "brief": b}
+        for w, (g, b) in genres.items()
+    ]
+    with open(DATA / "writers.csv", "w", newline="", encoding="utf-8") as fh:
+        out = csv.DictWriter(fh, fieldnames=["writer", "part", "genre", "brief"])
+        out.writeheader()
+        out.writerows(writers)
 
 
 if __name__ == "__main__":
