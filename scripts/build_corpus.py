@@ -11,6 +11,7 @@ adds ``id``, ``writer``, ``genre``, ``group`` (from the taxonomy) and ``source``
     data/test_out_of_brief.csv     PARTS/test/*.jsonl
     data/teachers.csv              existing personas + PARTS/*/*_personas.jsonl
     data/writers.csv               one row per writer: part, genre, brief
+    data/adjudication.csv          every disagreement of writer and blind coder, the decision and its reason
 
 Wave-1 rows get the writer of their teacher range (T1xx -> W101, ..., H2xx -> W108) and the genre
 ``leerverslag``. Running it twice gives the same files.
@@ -176,6 +177,15 @@ def main() -> None:
     teachers = _read(DATA / "teachers.csv")
     teachers = teachers[~teachers["teacher_id"].str.contains("-")]
     pd.concat([teachers, _personas(parts)], ignore_index=True).to_csv(DATA / "teachers.csv", index=False)
+    decisions = _read(parts / "coding" / "adjudication_decisions.csv")
+    items = _read(parts / "coding" / "adjudication.csv").set_index("item")
+    why = {
+        " ".join(items.loc[i, "text"].split()): r for i, r in zip(decisions["item"], decisions["reason"], strict=True)
+    }
+    both = pd.concat([train, _read(DATA / "test_out_of_brief.csv")], ignore_index=True)
+    disputed = both[(both["coder_label"] != "") & (both["coder_label"] != both["writer_label"])].copy()
+    disputed["reason"] = [why.get(" ".join(t.split()), "") for t in disputed["text"]]
+    disputed[["id", "writer_label", "coder_label", "label", "reason"]].to_csv(DATA / "adjudication.csv", index=False)
     writers = [
         {"writer": w, "part": part, "genre": "leerverslag", "brief": f"wave 1: learner-report activities, {b}"}
         for w, part, b in WAVE1
