@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import joblib
 import sklearn
@@ -44,6 +44,9 @@ from ._version import __version__
 from .estimator import ActivityClassifier
 from .exceptions import ModelArtifactError, ModelIntegrityError, ModelVersionError
 from .text import get_pipeline, pipeline_info
+
+if TYPE_CHECKING:
+    from .evaluation import EvaluationResult
 
 __all__ = [
     "FORMAT_VERSION",
@@ -119,7 +122,7 @@ def save_model(
     directory: str | Path,
     *,
     training_data: Mapping[str, Any] | None = None,
-    metrics: Mapping[str, Any] | None = None,
+    metrics: EvaluationResult | Mapping[str, Any] | None = None,
 ) -> Path:
     """Save a fitted model and its metadata to ``directory`` (replaced as a whole, atomically).
 
@@ -131,8 +134,8 @@ def save_model(
         Target directory; created, or replaced if it holds an earlier model.
     training_data : mapping, optional
         What the model was trained on, e.g. ``{"path": ..., "sha256": ..., "rows": ...}``.
-    metrics : mapping, optional
-        Cross-validated metrics to record.
+    metrics : EvaluationResult or mapping, optional
+        Cross-validated metrics to record (``train`` stores the ``metrics.json`` of its cross-validation).
 
     Returns
     -------
@@ -140,6 +143,8 @@ def save_model(
         The directory.
     """
     model._check_fitted()
+    if metrics is not None and not isinstance(metrics, Mapping):
+        metrics = metrics.to_dict()
     dest = Path(directory)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))

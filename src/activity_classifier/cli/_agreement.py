@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ._support import writing
+
 __all__ = ["register"]
 
 
@@ -60,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
             ],
             columns=["id", "text", "label_a", "label_b", "adjudicated"],
         )
-        write_table(table, args.output, inputs=[args.file_a, args.file_b])
+        writing(args.output, lambda: write_table(table, args.output, inputs=[args.file_a, args.file_b]))
         print(f"disagreement table written to {args.output}", file=sys.stderr)
     return 0
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from .._results import EvaluationResult
 from ._html import render_html
 from ._markdown import render_markdown
 
@@ -44,7 +45,7 @@ def to_json(metrics: Mapping[str, Any]) -> str:
     return json.dumps(_json_safe(metrics), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def write_report(metrics: Mapping[str, Any], directory: str | Path) -> Path:
+def write_report(metrics: EvaluationResult | Mapping[str, Any], directory: str | Path) -> Path:
     """Write ``metrics.json``, ``report.md`` and ``report.html`` into ``directory``.
 
     All three are rendered before anything is written, and each file is replaced atomically (written to a
@@ -52,9 +53,9 @@ def write_report(metrics: Mapping[str, Any], directory: str | Path) -> Path:
 
     Parameters
     ----------
-    metrics : dict
-        The dict returned by :func:`~activity_classifier.evaluation.evaluate_cv` or
-        :func:`~activity_classifier.evaluation.evaluate_test` (or read back from ``metrics.json``).
+    metrics : EvaluationResult or dict
+        The result of :func:`~activity_classifier.evaluation.evaluate_cv` or
+        :func:`~activity_classifier.evaluation.evaluate_test`, or a ``metrics.json`` dict read back.
     directory : str or Path
         Output folder; created if needed. Existing report files in it are replaced.
 
@@ -65,6 +66,8 @@ def write_report(metrics: Mapping[str, Any], directory: str | Path) -> Path:
     """
     from ...tables import atomic_write
 
+    if isinstance(metrics, EvaluationResult):
+        metrics = metrics.to_dict()
     dest = Path(directory)
     contents = {
         "metrics.json": to_json(metrics),
