@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 import joblib
 import sklearn
 
+from ._json import json_safe
 from ._version import __version__
 from .estimator import ActivityClassifier
 from .exceptions import ModelArtifactError, ModelIntegrityError, ModelVersionError
@@ -107,16 +108,6 @@ def default_model_dir() -> Path:
     return checkout if (checkout / METADATA_FILE).is_file() else packaged
 
 
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return str(value)
-
-
 def save_model(
     model: ActivityClassifier,
     directory: str | Path,
@@ -163,9 +154,9 @@ def save_model(
             "sklearn_version": sklearn.__version__,
             "pipeline": pipeline_info(get_pipeline(model.pipeline)).as_dict(),
             "labels": [str(c) for c in model.classes_],
-            "training_data": _json_safe(dict(training_data or {"rows": model.n_train_})),
-            "settings": _json_safe(params),
-            "metrics": _json_safe(dict(metrics or {})),
+            "training_data": json_safe(dict(training_data or {"rows": model.n_train_})),
+            "settings": json_safe(params),
+            "metrics": json_safe(dict(metrics or {})),
             "model_file": {"name": MODEL_FILE, "sha256": file_sha256(model_path)},
         }
         (tmp / METADATA_FILE).write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", "utf-8")

@@ -78,8 +78,6 @@ class PrelabelResult:
         The activities as read, with the notes on how each file was read.
     personal_data : collections.Counter
         Findings per kind (``email``, ``phone``, ``student_number``) over all texts.
-    redacted : bool
-        Whether the texts in ``frame`` were redacted.
     model_version : str
         The model that made the predictions (see :func:`model_version`).
     """
@@ -87,7 +85,6 @@ class PrelabelResult:
     frame: pd.DataFrame
     ingested: Ingested
     personal_data: Counter[str]
-    redacted: bool
     model_version: str
 
 
@@ -247,6 +244,5 @@ def prelabel(
         frame=frame,
         ingested=ingested,
         personal_data=counts,
-        redacted=redact_personal_data,
         model_version=model_version(clf),
     )

@@ -12,7 +12,7 @@ __all__ = ["register"]
 
 def run(args: argparse.Namespace) -> int:
     from ..evaluation import agreement
-    from ..exceptions import InputDataError
+    from ..exceptions import InputDataError, UnknownLabelError
     from ..tables import find_column, read_table, sheet_row, write_table
     from ..taxonomy import get_taxonomy
 
@@ -30,9 +30,10 @@ def run(args: argparse.Namespace) -> int:
             key, label = str(key).strip(), str(label).strip()
             if key in labels:
                 raise InputDataError(f"duplicate id {key!r}", path=str(path), row=sheet_row(i), column=id_col)
-            if label and label not in tax:
-                raise InputDataError(tax.unknown_label_message(label), path=str(path), row=sheet_row(i), column=lab_col)
-            labels[key] = tax[label].slug if label else None
+            try:
+                labels[key] = tax.validate_label(label) if label else None
+            except UnknownLabelError as exc:
+                raise InputDataError(str(exc), path=str(path), row=sheet_row(i), column=lab_col) from None
         text_col = args.text_column if args.text_column in frame.columns else None
         texts = dict(zip(frame[id_col].astype(str).str.strip(), frame[text_col], strict=True)) if text_col else {}
         coded.append((labels, texts))

@@ -20,6 +20,7 @@ def _split_columns(value: str | None) -> list[str] | None:
 def run(args: argparse.Namespace) -> int:
     from ..annotate import format_for, prelabel, write_output
     from ..persistence import load_model
+    from ..policy import ReviewReason
 
     fmt = format_for(args.output, args.format)  # fail on a bad output name before reading anything
     t0 = time.perf_counter()
@@ -56,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         ),
     )
     frame = result.frame
-    n_empty = int((frame["review_reason"].str.contains("empty_text")).sum())
+    n_empty = int((frame["review_reason"].str.contains(ReviewReason.EMPTY_TEXT)).sum())
     flagged = int(frame["needs_review"].sum())
     print(
         f"{len(frame)} activities from {len(result.ingested.files)} files pre-labelled in "
