@@ -12,6 +12,7 @@ from activity_classifier.corpus import load_labelled
 from activity_classifier.evaluation import (
     EvaluationResult,
     MethodScores,
+    agreement_from_files,
     check_gate,
     cross_validate,
     evaluate_cv,
@@ -171,3 +172,15 @@ def test_agreement_bad_label(tmp_path):
     pd.DataFrame({"id": ["1"], "label": ["congres"]}).to_csv(a, index=False)
     code, _, err = run("agreement", str(a), str(a))
     assert code == 2 and "a.csv, row 2, column 'label'" in err
+
+
+def test_agreement_from_files_in_python(tmp_path):
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    pd.DataFrame({"id": ["1", "2"], "label": ["conference", "F1"], "text": ["t1", "t2"]}).to_csv(a, index=False)
+    pd.DataFrame({"id": ["2", "1", "3"], "label": ["pd_programme", "tasks_roles", "I1"]}).to_csv(b, index=False)
+    found = agreement_from_files(a, b)
+    assert found.shared == ["1", "2"] and (found.only_a, found.only_b) == (0, 1)
+    assert found.result["percent_agreement"] == 0.5
+    assert found.disagreements().to_dict("records") == [
+        {"id": "1", "text": "t1", "label_a": "conference", "label_b": "tasks_roles", "adjudicated": ""}
+    ]

@@ -31,7 +31,7 @@ from ._prelabel import REVIEW_COLUMNS, PrelabelResult, model_version, prelabel, 
 from ._privacy import KINDS, PLACEHOLDERS, Finding, find_personal_data, redact
 from ._review import CORPUS_COLUMNS, MergeAction, MergeReport, ReviewedItem, merge_reviewed, read_reviewed, text_key
 from ._split import Block, Line, read_txt_lines, split_report
-from ._tables import ColumnNames, Layout, TableLayout, column_names, detect_layout
+from ._tables import ColumnNames, Layout, TableLayout, TableOptions, column_names, detect_layout
 
 __all__ = [
     "CORPUS_COLUMNS",
@@ -58,6 +58,7 @@ __all__ = [
     "PrelabelResult",
     "ReviewedItem",
     "TableLayout",
+    "TableOptions",
     "column_names",
     "detect_layout",
     "doccano_records",

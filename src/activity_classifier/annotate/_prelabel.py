@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ._activity import Activity, Ingested
 from ._inputs import read_activities
 from ._privacy import PLACEHOLDERS, find_personal_data, redact
-from ._tables import Layout
+from ._tables import TableOptions
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -171,11 +171,7 @@ def prelabel(
     model: ActivityClassifier | None = None,
     method: Method = "hybrid",
     redact_personal_data: bool = False,
-    text_column: str | None = None,
-    activity_columns: Sequence[str] | None = None,
-    report_column: str | None = None,
-    teacher_column: str | None = None,
-    layout: Layout = "auto",
+    table: TableOptions | None = None,
     progress: bool | None = None,
 ) -> PrelabelResult:
     """Read learner reports, classify every activity and return the review table.
@@ -191,8 +187,8 @@ def prelabel(
     redact_personal_data : bool, default=False
         Replace e-mail addresses, phone numbers and student numbers in the texts (before classifying, so
         that no output holds them).
-    text_column, activity_columns, report_column, teacher_column, layout
-        How to read tables; see :func:`activity_classifier.annotate.detect_layout`.
+    table : TableOptions, optional
+        How to read tables (columns, layout); detected when omitted.
     progress : bool, optional
         Show a progress bar on standard error; by default only when it is a terminal.
 
@@ -209,14 +205,7 @@ def prelabel(
     from ..persistence import load_model
     from ..predictions import predictions_frame
 
-    ingested = read_activities(
-        paths,
-        text_column=text_column,
-        activity_columns=activity_columns,
-        report_column=report_column,
-        teacher_column=teacher_column,
-        layout=layout,
-    )
+    ingested = read_activities(paths, table)
     activities = ingested.activities
     findings = [find_personal_data(a.text) for a in activities]
     counts: Counter[str] = Counter(f.kind for fs in findings for f in fs)

@@ -24,7 +24,15 @@ if TYPE_CHECKING:
 
 from ._activity import Activity
 
-__all__ = ["ColumnNames", "Layout", "TableLayout", "column_names", "detect_layout", "read_table_activities"]
+__all__ = [
+    "ColumnNames",
+    "Layout",
+    "TableLayout",
+    "TableOptions",
+    "column_names",
+    "detect_layout",
+    "read_table_activities",
+]
 
 Layout = Literal["auto", "long", "wide"]
 
@@ -111,25 +119,15 @@ def _match(columns: Sequence[str], names: Sequence[str]) -> str | None:
     return None
 
 
-def detect_layout(
-    frame: pd.DataFrame,
-    *,
-    text_column: str | None = None,
-    activity_columns: Sequence[str] | None = None,
-    report_column: str | None = None,
-    teacher_column: str | None = None,
-    layout: Layout = "auto",
-    path: str | Path | None = None,
-) -> TableLayout:
-    """Decide how a table holds its activities.
+@dataclass(frozen=True)
+class TableOptions:
+    """How to read tables of learner reports: the columns and layout a user names (all optional).
 
-    Parameters
+    Attributes
     ----------
-    frame : pandas.DataFrame
-        The table, as read by :func:`~activity_classifier.tables.read_table`.
     text_column : str, optional
         The text column of a long table.
-    activity_columns : sequence of str, optional
+    activity_columns : tuple of str, optional
         The activity columns of a wide table, in order; a single name ending in ``*`` selects every
         column starting with that prefix, ordered by the number in its name.
     report_column, teacher_column : str, optional
@@ -138,6 +136,29 @@ def detect_layout(
     layout : {"auto", "long", "wide"}, default="auto"
         Force a layout; ``auto`` chooses wide when at least two numbered activity columns exist
         (``activiteit_1``, ``activiteit_2`` ...), else long.
+    """
+
+    text_column: str | None = None
+    activity_columns: tuple[str, ...] | None = None
+    report_column: str | None = None
+    teacher_column: str | None = None
+    layout: Layout = "auto"
+
+
+def detect_layout(
+    frame: pd.DataFrame,
+    options: TableOptions | None = None,
+    *,
+    path: str | Path | None = None,
+) -> TableLayout:
+    """Decide how a table holds its activities.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table, as read by :func:`~activity_classifier.tables.read_table`.
+    options : TableOptions, optional
+        The columns and layout the user named (see :class:`TableOptions`); detected when omitted.
     path : str or Path, optional
         The file, for error messages.
 
@@ -158,6 +179,9 @@ def detect_layout(
     "wide layout, 2 activity columns 'Activiteit 1', 'Activiteit 2'; report column 'Verslag'"
     """
     names = column_names()
+    o = options if options is not None else TableOptions()
+    text_column, activity_columns, layout = o.text_column, o.activity_columns, o.layout
+    report_column, teacher_column = o.report_column, o.teacher_column
     columns = [str(c) for c in frame.columns]
     where = None if path is None else str(path)
     report = find_column(frame, report_column, path) if report_column else _match(columns, names.report)

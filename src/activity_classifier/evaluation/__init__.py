@@ -10,7 +10,7 @@ figures), ``_rules`` (keyword-rule analysis), ``_agreement`` (two coders), ``_ev
 held-out test, gate), ``_results`` (the typed results).
 """
 
-from ._agreement import agreement
+from ._agreement import FileAgreement, agreement, agreement_from_files
 from ._evaluate import (
     BASELINES,
     CrossValResult,
@@ -42,8 +42,10 @@ __all__ = [
     "Calibration",
     "CrossValResult",
     "EvaluationResult",
+    "FileAgreement",
     "MethodScores",
     "agreement",
+    "agreement_from_files",
     "bootstrap_ci",
     "check_gate",
     "classification_metrics",
