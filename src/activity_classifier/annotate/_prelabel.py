@@ -17,13 +17,13 @@ Examples
 from __future__ import annotations
 
 import logging
-import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._progress import Progress, progress_bars
 from ._activity import Activity, Ingested
 from ._inputs import read_activities
 from ._privacy import PLACEHOLDERS, find_personal_data, redact
@@ -157,14 +157,6 @@ def review_frame(
     return frame[list(REVIEW_COLUMNS)]
 
 
-def _progress(total: int, enabled: bool | None) -> Any:
-    """Return a tqdm bar on standard error, shown only in a terminal (or when forced)."""
-    from tqdm import tqdm
-
-    show = sys.stderr.isatty() if enabled is None else enabled
-    return tqdm(total=total, unit="activity", desc="classifying", disable=not show, file=sys.stderr, leave=False)
-
-
 def prelabel(
     paths: Iterable[str | Path],
     *,
@@ -172,7 +164,7 @@ def prelabel(
     method: Method = "hybrid",
     redact_personal_data: bool = False,
     table: TableOptions | None = None,
-    progress: bool | None = None,
+    progress: Progress | bool | None = None,
 ) -> PrelabelResult:
     """Read learner reports, classify every activity and return the review table.
 
@@ -189,8 +181,9 @@ def prelabel(
         that no output holds them).
     table : TableOptions, optional
         How to read tables (columns, layout); detected when omitted.
-    progress : bool, optional
-        Show a progress bar on standard error; by default only when it is a terminal.
+    progress : callable or bool, optional
+        ``progress("classifying", done, total)`` after each batch; True or False force a progress bar on
+        standard error on or off; by default one is shown only when it is a terminal.
 
     Returns
     -------
@@ -223,11 +216,12 @@ def prelabel(
     clf = model if model is not None else load_model()
     texts = [a.text for a in activities]
     preds = []
-    with _progress(len(texts), progress) as bar:
-        for start in range(0, len(texts), BATCH_SIZE):
-            batch = texts[start : start + BATCH_SIZE]
-            preds.extend(clf.explain(batch, method=method))
-            bar.update(len(batch))
+    report = progress if callable(progress) else progress_bars(progress)
+    for start in range(0, len(texts), BATCH_SIZE):
+        batch = texts[start : start + BATCH_SIZE]
+        preds.extend(clf.explain(batch, method=method))
+        if report is not None:
+            report("classifying", start + len(batch), len(texts))
     frame = sort_for_review(review_frame(activities, predictions_frame(preds), kinds))
     return PrelabelResult(
         frame=frame,

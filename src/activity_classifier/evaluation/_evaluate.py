@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,7 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
+from .._progress import Progress
 from ..analysis import Analysis
 from ..estimator import ActivityClassifier
 from ..policy import METHODS, Method, Prediction
@@ -57,7 +58,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 BASELINES = ("majority", "tfidf_svm")
-Progress = Callable[[str, int, int], None]
 
 
 def _baseline(name: str) -> Any:
