@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from activity_classifier.cli import main
+from activity_classifier.evaluation import SCHEMA_VERSION, EvaluationResult
 from activity_classifier.predictions import PREDICTION_COLUMNS
 
 from .conftest import TINY
@@ -52,8 +53,13 @@ def trained(tmp_path_factory):
 def test_train_writes_a_verified_model_with_cv_metrics(trained):
     meta = json.loads((trained / "metadata.json").read_text("utf-8"))
     assert meta["training_data"]["rows"] == 24 and meta["training_data"]["file"] == "coded.xlsx"
-    assert meta["metrics"]["cv_folds"] == 2 and meta["metrics"]["grouped"] is True
-    assert set(meta["metrics"]) >= {"hybrid", "model", "rules"}
+    metrics = meta["metrics"]  # the schema of metrics.json
+    assert metrics["schema_version"] == SCHEMA_VERSION and metrics["kind"] == "cross_validation"
+    assert metrics["settings"]["cv_folds"] == 2 and metrics["settings"]["grouped"] is True
+    assert set(metrics["methods"]) == {"hybrid", "model", "rules"}
+    assert 0 <= metrics["methods"]["hybrid"]["macro_f1"] <= 1 and "calibration" in metrics
+    assert "misclassified" not in metrics and "likely_label_errors" not in metrics  # no texts copied
+    assert EvaluationResult.from_dict(metrics).to_dict() == metrics
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
@@ -82,15 +88,15 @@ def test_predict_keeps_rows_and_columns_in_order(trained, tmp_path, suffix, caps
     assert "4 rows classified" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("method", ["hybrid", "model", "rules"])
-def test_predict_methods(trained, tmp_path, method):
+@pytest.mark.parametrize(("method", "source"), [("hybrid", "both"), ("model", "model"), ("rules", "rules")])
+def test_predict_methods(trained, tmp_path, method, source):
     src = tmp_path / "in.csv"
     pd.DataFrame({"text": ["Twee dagen op het congres"]}).to_csv(src, index=False)
     out = tmp_path / "out.csv"
     assert main(["predict", str(src), "--output", str(out), "--method", method, "--model", str(trained)]) == 0
     row = pd.read_csv(out).iloc[0]
     assert row["label"] == "conference"
-    assert row["source"] == ("rules" if method == "rules" else row["source"])
+    assert row["source"] == source  # hybrid: the model and the rules agree
 
 
 def test_predict_stdin_json_lines(trained):

@@ -122,10 +122,17 @@ def test_single_string_is_refused(fitted):
         fitted.predict("Webinar gevolgd")
 
 
-@pytest.mark.parametrize("param", [{"method": "magic"}, {"calibration": "platt"}, {"review_threshold": 2.0}])
-def test_invalid_params_fail_at_fit(tiny_data, param):
+@pytest.mark.parametrize(
+    ("param", "message"),
+    [
+        ({"method": "magic"}, "method must be one of"),
+        ({"calibration": "platt"}, "calibration must be"),
+        ({"review_threshold": 2.0}, r"must lie in \[0, 1\]"),
+    ],
+)
+def test_invalid_params_fail_at_fit(tiny_data, param, message):
     texts, labels = tiny_data
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=message):
         ActivityClassifier(**param).fit(texts, labels)
 
 

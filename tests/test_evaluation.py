@@ -9,7 +9,15 @@ import pytest
 from activity_classifier import ActivityClassifier
 from activity_classifier.cli import main
 from activity_classifier.corpus import load_labelled
-from activity_classifier.evaluation import check_gate, cross_validate, evaluate_cv, fold_indices
+from activity_classifier.evaluation import (
+    EvaluationResult,
+    MethodScores,
+    agreement_from_files,
+    check_gate,
+    cross_validate,
+    evaluate_cv,
+    fold_indices,
+)
 
 HOLDOUT = Path(__file__).resolve().parents[1] / "data" / "holdout_activities.csv"
 
@@ -48,7 +56,7 @@ def test_ungrouped_folds_are_stratified(corpus):
 @pytest.mark.slow
 def test_evaluate_cv_reports_every_method_and_baseline(small):
     texts, labels, groups = small
-    metrics = evaluate_cv(
+    result = evaluate_cv(
         ActivityClassifier(),
         texts,
         labels,
@@ -58,6 +66,10 @@ def test_evaluate_cv_reports_every_method_and_baseline(small):
         with_learning_curve=True,
         ids=[f"r{i}" for i in range(len(texts))],
     )
+    assert isinstance(result, EvaluationResult)
+    assert result.methods["hybrid"].macro_f1 == result.to_dict()["methods"]["hybrid"]["macro_f1"]
+    metrics = result.to_dict()
+    assert EvaluationResult.from_dict(metrics).to_dict() == metrics
     assert set(metrics["methods"]) == {"hybrid", "model", "rules", "majority", "tfidf_svm"}
     hybrid = metrics["methods"]["hybrid"]
     assert hybrid["macro_f1"] > metrics["methods"]["majority"]["macro_f1"]
@@ -81,20 +93,24 @@ def test_cross_validation_predictions_are_out_of_fold(small):
 
 
 def test_check_gate():
-    metrics = {
-        "methods": {
-            "hybrid": {
-                "macro_f1": 0.9,
-                "cohen_kappa": 0.8,
-                "per_type": {
-                    "conference": {"recall": 0.95, "support": 3},
-                    "tasks_roles": {"recall": 0.6, "support": 5},
-                },
-            }
-        }
-    }
-    assert check_gate(metrics, min_macro_f1=0.85, min_kappa=0.8) == []
-    failures = check_gate(metrics, min_macro_f1=0.95, min_kappa=0.85, min_recall=0.7)
+    hybrid = MethodScores(
+        n=8,
+        accuracy=0.9,
+        macro_f1=0.9,
+        weighted_f1=0.9,
+        cohen_kappa=0.8,
+        krippendorff_alpha=0.8,
+        abstained=0,
+        per_type={
+            "conference": {"recall": 0.95, "support": 3},
+            "tasks_roles": {"recall": 0.6, "support": 5},
+        },
+        group_level={},
+        confusion={},
+    )
+    result = EvaluationResult(kind="test", data={}, settings={}, methods={"hybrid": hybrid}, rules={})
+    assert check_gate(result, min_macro_f1=0.85, min_kappa=0.8) == []
+    failures = check_gate(result, min_macro_f1=0.95, min_kappa=0.85, min_recall=0.7)
     assert failures == [
         "hybrid macro-F1 0.900 < 0.95",
         "hybrid Cohen's kappa 0.800 < 0.85",
@@ -156,3 +172,15 @@ def test_agreement_bad_label(tmp_path):
     pd.DataFrame({"id": ["1"], "label": ["congres"]}).to_csv(a, index=False)
     code, _, err = run("agreement", str(a), str(a))
     assert code == 2 and "a.csv, row 2, column 'label'" in err
+
+
+def test_agreement_from_files_in_python(tmp_path):
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    pd.DataFrame({"id": ["1", "2"], "label": ["conference", "F1"], "text": ["t1", "t2"]}).to_csv(a, index=False)
+    pd.DataFrame({"id": ["2", "1", "3"], "label": ["pd_programme", "tasks_roles", "I1"]}).to_csv(b, index=False)
+    found = agreement_from_files(a, b)
+    assert found.shared == ["1", "2"] and (found.only_a, found.only_b) == (0, 1)
+    assert found.result["percent_agreement"] == 0.5
+    assert found.disagreements().to_dict("records") == [
+        {"id": "1", "text": "t1", "label_a": "conference", "label_b": "tasks_roles", "adjudicated": ""}
+    ]

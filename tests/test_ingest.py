@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from activity_classifier.annotate import Line, detect_layout, read_activities, split_report
+from activity_classifier.annotate import Line, TableOptions, detect_layout, read_activities, split_report
 from activity_classifier.exceptions import EmptyInputError, InputDataError
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -268,14 +268,14 @@ def test_long_csv_without_id_columns(tmp_path):
 def test_named_columns_override_detection(tmp_path):
     path = tmp_path / "export.csv"
     path.write_text("wie,wat,opmerking\nA,Webinar gevolgd,x\nB,Boek gelezen,y\n", encoding="utf-8")
-    acts = read_activities([path], text_column="wat", teacher_column="wie").activities
+    acts = read_activities([path], TableOptions(text_column="wat", teacher_column="wie")).activities
     assert [(a.text, a.teacher_id) for a in acts] == [("Webinar gevolgd", "A"), ("Boek gelezen", "B")]
 
 
 def test_wide_with_prefix_and_column_list(tmp_path):
     frame = pd.DataFrame({"id": ["V1"], "act 2": ["Boek"], "act 1": ["Webinar"], "act 10": ["Congres"]})
-    assert detect_layout(frame, activity_columns=["act*"]).text_columns == ("act 1", "act 2", "act 10")
-    assert detect_layout(frame, activity_columns=["act 2", "act 1"]).text_columns == ("act 2", "act 1")
+    assert detect_layout(frame, TableOptions(activity_columns=("act*",))).text_columns == ("act 1", "act 2", "act 10")
+    assert detect_layout(frame, TableOptions(activity_columns=("act 2", "act 1"))).text_columns == ("act 2", "act 1")
 
 
 def test_longest_text_column_is_detected(tmp_path):
@@ -347,14 +347,14 @@ def test_named_column_missing(tmp_path):
     path = tmp_path / "a.csv"
     path.write_text("tekst\nWebinar\n", encoding="utf-8")
     with pytest.raises(InputDataError, match="column 'beschrijving': column not found"):
-        read_activities([path], text_column="beschrijving")
+        read_activities([path], TableOptions(text_column="beschrijving"))
 
 
 def test_wide_layout_without_activity_columns(tmp_path):
     path = tmp_path / "a.csv"
     path.write_text("tekst\nWebinar\n", encoding="utf-8")
     with pytest.raises(InputDataError, match="no numbered activity columns"):
-        read_activities([path], layout="wide")
+        read_activities([path], TableOptions(layout="wide"))
 
 
 def test_no_text_column_found(tmp_path):

@@ -1,4 +1,5 @@
 import json
+import sys
 from pathlib import Path
 
 import joblib
@@ -6,7 +7,7 @@ import numpy as np
 import pytest
 
 from activity_classifier import ActivityClassifier, persistence
-from activity_classifier.exceptions import ModelArtifactError, ModelIntegrityError, ModelVersionError
+from activity_classifier.exceptions import ModelArtifactError, ModelIntegrityError, ModelVersionError, NotFittedError
 from activity_classifier.persistence import (
     METADATA_FILE,
     MODEL_FILE,
@@ -130,6 +131,23 @@ def test_committed_format1_fixture_still_loads():
     assert model.predict(["Twee dagen naar het congres"]).tolist() == ["conference"]
 
 
+def test_format1_fixture_loads_through_the_module_path_mapping(monkeypatch):
+    """The fixture was pickled when the estimator lived in activity_classifier.model."""
+    with monkeypatch.context() as m:
+        m.setattr(persistence, "_RENAMED_MODULES", {})
+        with pytest.raises(ModelArtifactError, match=r"No module named 'activity_classifier\.model'"):
+            load_model(FIXTURE_V1)
+    model = load_model(FIXTURE_V1)
+    assert type(model) is ActivityClassifier
+    assert "activity_classifier.model" not in sys.modules  # the old path exists only while loading
+
+
+def test_format1_fixture_predicts_as_when_it_was_saved():
+    model = load_model(FIXTURE_V1)
+    assert model.rules_.lexicon["types"]["conference"]["strong"]
+    assert [p.label for p in model.explain(["Twee dagen naar het congres", ""])] == ["conference", None]
+
+
 def test_save_replaces_an_existing_model_whole(fitted, saved):
     (saved / "stale.txt").write_text("old", "utf-8")
     save_model(fitted, saved)
@@ -138,7 +156,7 @@ def test_save_replaces_an_existing_model_whole(fitted, saved):
 
 
 def test_save_unfitted_fails(tmp_path):
-    with pytest.raises(Exception, match="not fitted"):
+    with pytest.raises(NotFittedError, match="not fitted"):
         save_model(ActivityClassifier(), tmp_path / "m")
     assert not (tmp_path / "m").exists()
 
@@ -149,6 +167,7 @@ def test_default_model_ships_and_loads():
     model = load_model()
     meta = model.metadata_
     assert meta["training_data"]["rows"] >= 1600
-    assert meta["metrics"]["hybrid"]["macro_f1"] >= 0.85
+    assert meta["metrics"]["kind"] == "cross_validation"  # train stores the schema of metrics.json
+    assert meta["metrics"]["methods"]["hybrid"]["macro_f1"] >= 0.85
     assert set(model.classes_) == set(meta["labels"]) and len(meta["labels"]) == 11
     assert model.predict(["Twee dagen naar het onderwijscongres in Utrecht"]).tolist() == ["conference"]

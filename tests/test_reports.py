@@ -231,7 +231,7 @@ def test_no_file_is_written_when_a_figure_fails(tmp_path, monkeypatch):
         write_report(load("cv"), old)
     assert {p.name: p.read_bytes() for p in old.iterdir()} == before
     fresh = tmp_path / "fresh"
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="figure failed"):
         write_report(load("cv"), fresh)
     assert not fresh.exists() or not any(fresh.iterdir())
 

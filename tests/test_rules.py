@@ -8,7 +8,7 @@ from activity_classifier.rules import RuleSet, load_lexicon
 
 @pytest.fixture(scope="module")
 def rules():
-    return RuleSet.default()
+    return RuleSet()
 
 
 RULE_TABLE = [

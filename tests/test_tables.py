@@ -85,7 +85,7 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path):
         tmp.write_text("half", "utf-8")
         raise RuntimeError("disk full")
 
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="disk full"):
         atomic_write(target, fail)
     assert target.read_text("utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]

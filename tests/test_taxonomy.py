@@ -26,8 +26,8 @@ def test_eleven_types_in_codebook_order():
 
 def test_groups_six_informal_five_formal():
     tax = get_taxonomy()
-    assert [t.id for t in tax.by_group("informal")] == ["I1", "I2", "I3", "I4", "I5", "I6"]
-    assert [t.id for t in tax.by_group("formal")] == ["F1", "F2", "F3", "F4", "F5"]
+    assert [t.id for t in tax if t.group == "informal"] == ["I1", "I2", "I3", "I4", "I5", "I6"]
+    assert [t.id for t in tax if t.group == "formal"] == ["F1", "F2", "F3", "F4", "F5"]
     assert all(t.group == ("formal" if t.id.startswith("F") else "informal") for t in tax)
 
 
@@ -60,6 +60,5 @@ def test_validate_label_accepts_ids_and_padding():
     assert tax.validate_label("tasks_roles") == "tasks_roles"
 
 
-def test_bad_group():
-    with pytest.raises(ValueError, match="group"):
-        get_taxonomy().by_group("semi-formal")  # type: ignore[arg-type]
+def test_every_type_is_informal_or_formal():
+    assert {t.group for t in get_taxonomy()} == {"informal", "formal"}

@@ -1,5 +1,7 @@
 import pytest
+import spacy
 
+from activity_classifier import text
 from activity_classifier.analysis import Analyzer
 from activity_classifier.exceptions import PipelineError
 from activity_classifier.text import (
@@ -119,9 +121,31 @@ def test_missing_named_pipeline_is_a_clear_error():
         get_pipeline("nl_no_such_pipeline_sm")
 
 
-def test_auto_falls_back_to_blank_or_uses_installed_model():
+@pytest.fixture
+def fresh_pipelines():
+    get_pipeline.cache_clear()
+    yield
+    get_pipeline.cache_clear()
+
+
+def test_auto_falls_back_to_blank_without_the_trained_pipeline(fresh_pipelines, monkeypatch):
+    monkeypatch.setattr(text, "_is_installed", lambda name: False)
     nlp = get_pipeline("auto")
+    assert pipeline_info(nlp).name == "blank"
     assert lemmas(nlp("Ik heb lessen gegeven"))[-2:] == ["les", "geven"]
+
+
+def test_auto_uses_the_trained_pipeline_when_installed(fresh_pipelines, monkeypatch):
+    loaded = []
+
+    def fake_load(name, exclude):
+        loaded.append((name, tuple(exclude)))
+        return spacy.blank("nl")
+
+    monkeypatch.setattr(text, "_is_installed", lambda name: name == "nl_core_news_sm")
+    monkeypatch.setattr(spacy, "load", fake_load)
+    get_pipeline("auto")
+    assert loaded == [("nl_core_news_sm", ("parser", "ner"))]
 
 
 def test_a_lemma_table_belongs_to_its_analyzer():

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .exceptions import InputDataError
+from .exceptions import InputDataError, UnknownLabelError
 from .tables import find_column, read_table, sheet_row
 from .taxonomy import get_taxonomy
 from .text import clean_text
@@ -115,10 +115,11 @@ def load_labelled(
         cleaned = clean_text(text)
         if not cleaned:
             raise InputDataError("empty text", path=str(p), row=sheet_row(i), column=tcol)
-        if str(label).strip() not in tax:
-            raise InputDataError(tax.unknown_label_message(label), path=str(p), row=sheet_row(i), column=lcol)
+        try:
+            labels.append(tax.validate_label(label))
+        except UnknownLabelError as exc:
+            raise InputDataError(str(exc), path=str(p), row=sheet_row(i), column=lcol) from None
         texts.append(cleaned)
-        labels.append(tax[str(label).strip()].slug)
     groups = None
     if gcol is not None:
         groups = [str(g).strip() for g in df[gcol]]

@@ -36,7 +36,7 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from .analysis import Analysis, Analyzer
-from .exceptions import InputDataError, NotFittedError
+from .exceptions import InputDataError, NotFittedError, UnknownLabelError
 from .features import CharTransformer, char_ngrams, word_ngrams
 from .policy import METHODS, Method, PolicySettings, Prediction, decide, rule_proba
 from .rules import RuleSet
@@ -229,9 +229,10 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         clean_labels: list[Any] = []
         for i, lab in enumerate(labels):
             if isinstance(lab, str):
-                if lab.strip() not in tax:
-                    raise InputDataError(f"label at index {i}: {tax.unknown_label_message(lab)}")
-                clean_labels.append(tax[lab.strip()].slug)
+                try:
+                    clean_labels.append(tax.validate_label(lab))
+                except UnknownLabelError as exc:
+                    raise InputDataError(f"label at index {i}: {exc}") from None
             else:
                 # Encoded labels (cross_val_predict passes integers) are used as they are.
                 clean_labels.append(lab)

@@ -35,15 +35,19 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import joblib
 import sklearn
 
+from ._json import json_safe
 from ._version import __version__
 from .estimator import ActivityClassifier
 from .exceptions import ModelArtifactError, ModelIntegrityError, ModelVersionError
 from .text import get_pipeline, pipeline_info
+
+if TYPE_CHECKING:
+    from .evaluation import EvaluationResult
 
 __all__ = [
     "FORMAT_VERSION",
@@ -104,22 +108,12 @@ def default_model_dir() -> Path:
     return checkout if (checkout / METADATA_FILE).is_file() else packaged
 
 
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return str(value)
-
-
 def save_model(
     model: ActivityClassifier,
     directory: str | Path,
     *,
     training_data: Mapping[str, Any] | None = None,
-    metrics: Mapping[str, Any] | None = None,
+    metrics: EvaluationResult | Mapping[str, Any] | None = None,
 ) -> Path:
     """Save a fitted model and its metadata to ``directory`` (replaced as a whole, atomically).
 
@@ -131,8 +125,8 @@ def save_model(
         Target directory; created, or replaced if it holds an earlier model.
     training_data : mapping, optional
         What the model was trained on, e.g. ``{"path": ..., "sha256": ..., "rows": ...}``.
-    metrics : mapping, optional
-        Cross-validated metrics to record.
+    metrics : EvaluationResult or mapping, optional
+        Cross-validated metrics to record (``train`` stores the ``metrics.json`` of its cross-validation).
 
     Returns
     -------
@@ -140,6 +134,8 @@ def save_model(
         The directory.
     """
     model._check_fitted()
+    if metrics is not None and not isinstance(metrics, Mapping):
+        metrics = metrics.to_dict()
     dest = Path(directory)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
@@ -158,9 +154,9 @@ def save_model(
             "sklearn_version": sklearn.__version__,
             "pipeline": pipeline_info(get_pipeline(model.pipeline)).as_dict(),
             "labels": [str(c) for c in model.classes_],
-            "training_data": _json_safe(dict(training_data or {"rows": model.n_train_})),
-            "settings": _json_safe(params),
-            "metrics": _json_safe(dict(metrics or {})),
+            "training_data": json_safe(dict(training_data or {"rows": model.n_train_})),
+            "settings": json_safe(params),
+            "metrics": json_safe(dict(metrics or {})),
             "model_file": {"name": MODEL_FILE, "sha256": file_sha256(model_path)},
         }
         (tmp / METADATA_FILE).write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", "utf-8")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any, Literal
 
 import numpy as np
@@ -26,10 +27,29 @@ import numpy as np
 from .rules import RuleResult
 from .taxonomy import get_taxonomy
 
-__all__ = ["METHODS", "Method", "PolicySettings", "Prediction", "decide"]
+__all__ = ["METHODS", "Method", "PolicySettings", "Prediction", "ReviewReason", "decide", "rule_proba"]
 
 Method = Literal["hybrid", "model", "rules"]
 METHODS: tuple[Method, ...] = ("hybrid", "model", "rules")
+
+
+class ReviewReason(StrEnum):
+    """Why an item is flagged for review; the values are the strings written in ``review_reason``.
+
+    Examples
+    --------
+    >>> ReviewReason.LOW_CONFIDENCE == "low_confidence"
+    True
+    >>> ";".join([ReviewReason.LOW_CONFIDENCE, ReviewReason.TEXT_TRUNCATED])
+    'low_confidence;text_truncated'
+    """
+
+    EMPTY_TEXT = "empty_text"
+    TEXT_TRUNCATED = "text_truncated"
+    NO_RULE_MATCHED = "no_rule_matched"
+    RULES_TIED = "rules_tied"
+    MODEL_RULES_DISAGREE = "model_rules_disagree"
+    LOW_CONFIDENCE = "low_confidence"
 
 
 @dataclass(frozen=True)
@@ -109,7 +129,7 @@ def _make(
     label: Any,
     confidence: float,
     source: str,
-    reasons: list[str],
+    reasons: list[ReviewReason],
     alternatives: list[tuple[str, float]],
     rules: RuleResult,
     top_terms: Sequence[str] = (),
@@ -171,9 +191,9 @@ def decide(
     -------
     Prediction
     """
-    extra = ["text_truncated"] if truncated else []
+    extra = [ReviewReason.TEXT_TRUNCATED] if truncated else []
     if empty:
-        return _make(None, 0.0, "none", ["empty_text"], [], rules)
+        return _make(None, 0.0, "none", [ReviewReason.EMPTY_TEXT], [], rules)
     if method != "rules" and proba is None:
         method = "rules"
     if method == "rules":
@@ -181,17 +201,18 @@ def decide(
         order = np.argsort(-rp, kind="stable")
         alternatives = [(classes[i], float(rp[i])) for i in order[:3]] if not rules.abstained else []
         if rules.abstained:
-            return _make(None, 0.0, "none", ["no_rule_matched", *extra], [], rules)
+            return _make(None, 0.0, "none", [ReviewReason.NO_RULE_MATCHED, *extra], [], rules)
         label = classes[int(order[0])]
-        reasons = ([] if rules.margin > 0.5 else ["rules_tied"]) + extra
-        return _make(label, float(rp[order[0]]), "rules", reasons, alternatives, rules)
+        tied = [] if rules.margin > 0.5 else [ReviewReason.RULES_TIED]
+        return _make(label, float(rp[order[0]]), "rules", tied + extra, alternatives, rules)
 
     assert proba is not None
     order = np.argsort(-proba, kind="stable")
     alternatives = [(classes[i], float(proba[i])) for i in order[:3]]
     top1, top2 = classes[int(order[0])], classes[int(order[1])]
     p1, p2 = float(proba[order[0]]), float(proba[order[1]])
-    label, source, reasons = top1, "model", []
+    label, source = top1, "model"
+    reasons: list[ReviewReason] = []
     rule_top = rules.top
     if method == "hybrid":
         if rule_top == top1:
@@ -200,9 +221,9 @@ def decide(
             if rule_top == top2 and p1 - p2 < settings.tie_margin:
                 label, source = top2, "both"
             else:
-                reasons.append("model_rules_disagree")
+                reasons.append(ReviewReason.MODEL_RULES_DISAGREE)
     confidence = float(proba[list(classes).index(label)])
     if confidence < settings.review_threshold:
-        reasons.insert(0, "low_confidence")
+        reasons.insert(0, ReviewReason.LOW_CONFIDENCE)
     terms = top_terms_for(label) if top_terms_for is not None else []
     return _make(label, confidence, source, reasons + extra, alternatives, rules, terms)

@@ -9,7 +9,7 @@ activity (``het congres ging niet door``).
 Examples
 --------
 >>> from activity_classifier.rules import RuleSet
->>> rules = RuleSet.default()
+>>> rules = RuleSet()  # the packaged lexicon
 >>> result = rules.apply(["Twee dagen naar het jaarcongres in Utrecht"])[0]
 >>> result.top
 'conference'
@@ -184,11 +184,6 @@ class RuleSet:
             for head in rule.heads:
                 self._heads.setdefault(head, []).append(rule.name)
 
-    @classmethod
-    def default(cls) -> RuleSet:
-        """Return the rule set of the packaged lexicon."""
-        return cls()
-
     def __getstate__(self) -> dict[str, Any]:
         # spaCy matchers hold a vocabulary; rebuild them after unpickling instead of storing them.
         state = self.__dict__.copy()
@@ -215,12 +210,12 @@ class RuleSet:
         return self._matcher
 
     def _negated(self, view: TokenView, start: int) -> bool:
-        negations = text_lexicon().negations
+        words = text_lexicon()
         window = self.lexicon["negation_window"]
         for i in range(max(view.sentence[start], start - window), start):
-            if view.lower[i] in negations:
+            if view.lower[i] in words.negations:
                 nxt = view.lower[i + 1] if i + 1 < len(view.lower) else ""
-                if nxt not in ("alleen", "enkel", "zomaar", "eerder", "eens"):  # "niet alleen ... maar ook"
+                if nxt not in words.negation_exceptions:  # "niet alleen ... maar ook"
                     return True
         return False
 

@@ -27,6 +27,7 @@ __all__ = [
     "CSV_SUFFIXES",
     "EXCEL_SUFFIXES",
     "atomic_write",
+    "decode_text",
     "find_column",
     "read_table",
     "sheet_row",
@@ -45,13 +46,28 @@ def sheet_row(index: int) -> int:
     return int(index) + 2
 
 
-def _decode(data: bytes, path: Path) -> str:
+def decode_text(data: bytes, path: str | Path, *, save_as: str = "UTF-8 CSV") -> str:
+    """Decode a text file's bytes: UTF-8 (with or without BOM), else Windows-1252 as Dutch Excel writes it.
+
+    Raises
+    ------
+    InputDataError
+        If the file looks binary (or UTF-16), or neither encoding fits; the message says to save it
+        as ``save_as``.
+
+    Examples
+    --------
+    >>> decode_text("café".encode("cp1252"), "a.csv")
+    'café'
+    """
+    if b"\x00" in data[:4096]:
+        raise InputDataError(f"file looks binary (or UTF-16); save it as {save_as}", path=str(path))
     for encoding in _ENCODINGS:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InputDataError("cannot decode the file as UTF-8 or Windows-1252; save it as UTF-8 CSV", path=str(path))
+    raise InputDataError(f"cannot decode the file as UTF-8 or Windows-1252; save it as {save_as}", path=str(path))
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -92,10 +108,7 @@ def read_table(path: str | Path, *, sheet: str | int = 0) -> pd.DataFrame:
     if p.stat().st_size > MAX_INPUT_BYTES:
         raise InputDataError(f"file is larger than {MAX_INPUT_BYTES // 2**20} MB", path=str(p))
     if suffix in CSV_SUFFIXES:
-        data = p.read_bytes()
-        if b"\x00" in data[:4096]:
-            raise InputDataError("file looks binary (or UTF-16); save it as UTF-8 CSV", path=str(p))
-        text = _decode(data, p)
+        text = decode_text(p.read_bytes(), p)
         if not text.strip():
             raise EmptyInputError("file is empty", path=str(p))
         sep = "\t" if suffix == ".tsv" else _sniff_delimiter(text)

@@ -8,7 +8,7 @@ Examples
 'F4'
 >>> tax["F4"].slug
 'conference'
->>> len(tax.by_group("informal")), len(tax.by_group("formal"))
+>>> [t.group for t in tax].count("informal"), [t.group for t in tax].count("formal")
 (6, 5)
 """
 
@@ -26,7 +26,6 @@ from .exceptions import UnknownLabelError
 __all__ = ["ActivityType", "Group", "Taxonomy", "get_taxonomy"]
 
 Group = Literal["informal", "formal"]
-_GROUPS: tuple[Group, ...] = ("informal", "formal")
 
 
 @dataclass(frozen=True)
@@ -101,12 +100,6 @@ class Taxonomy:
     def slugs(self) -> tuple[str, ...]:
         """The eleven labels, in typology order."""
         return tuple(t.slug for t in self._types)
-
-    def by_group(self, group: Group) -> tuple[ActivityType, ...]:
-        """Return the types of one group (``"informal"`` or ``"formal"``)."""
-        if group not in _GROUPS:
-            raise ValueError(f"group must be one of {_GROUPS}, not {group!r}")
-        return tuple(t for t in self._types if t.group == group)
 
     def validate_label(self, label: object) -> str:
         """Return ``label`` as a slug (ids are accepted too), or raise :class:`UnknownLabelError`."""

@@ -81,6 +81,7 @@ class TextLexicon:
 
     lemma_overrides: dict[str, str]
     negations: frozenset[str]
+    negation_exceptions: frozenset[str]
     compound_heads: tuple[str, ...]
 
 
@@ -92,6 +93,7 @@ def text_lexicon() -> TextLexicon:
     return TextLexicon(
         lemma_overrides={k.lower(): v.lower() for k, v in raw["lemma_overrides"].items()},
         negations=frozenset(w.lower() for w in raw["negations"]),
+        negation_exceptions=frozenset(w.lower() for w in raw["negation_exceptions"]),
         compound_heads=tuple(heads),
     )
 

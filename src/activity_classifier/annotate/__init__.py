@@ -28,10 +28,10 @@ from ._export import (
 )
 from ._inputs import DOCUMENT_SUFFIXES, SUPPORTED_SUFFIXES, expand_inputs, read_activities
 from ._prelabel import REVIEW_COLUMNS, PrelabelResult, model_version, prelabel, review_frame, sort_for_review
-from ._privacy import KINDS, PLACEHOLDERS, Finding, count_personal_data, find_personal_data, redact
+from ._privacy import KINDS, PLACEHOLDERS, Finding, find_personal_data, redact
 from ._review import CORPUS_COLUMNS, MergeAction, MergeReport, ReviewedItem, merge_reviewed, read_reviewed, text_key
 from ._split import Block, Line, read_txt_lines, split_report
-from ._tables import Layout, TableLayout, detect_layout
+from ._tables import ColumnNames, Layout, TableLayout, TableOptions, column_names, detect_layout
 
 __all__ = [
     "CORPUS_COLUMNS",
@@ -47,6 +47,7 @@ __all__ = [
     "SUPPORTED_SUFFIXES",
     "Activity",
     "Block",
+    "ColumnNames",
     "Finding",
     "Ingested",
     "Layout",
@@ -57,7 +58,8 @@ __all__ = [
     "PrelabelResult",
     "ReviewedItem",
     "TableLayout",
-    "count_personal_data",
+    "TableOptions",
+    "column_names",
     "detect_layout",
     "doccano_records",
     "expand_inputs",

@@ -17,7 +17,7 @@ from ..tables import CSV_SUFFIXES, EXCEL_SUFFIXES, read_table
 from ._activity import Activity, Ingested
 from ._docx import read_docx_lines
 from ._split import Block, read_txt_lines, split_report
-from ._tables import Layout, detect_layout, read_table_activities
+from ._tables import TableOptions, detect_layout, read_table_activities
 
 __all__ = ["DOCUMENT_SUFFIXES", "SUPPORTED_SUFFIXES", "expand_inputs", "read_activities"]
 
@@ -73,23 +73,15 @@ def _location(suffix: str, block: Block) -> str:
     return f"{what}s {block.start}-{block.end}"
 
 
-def read_activities(
-    paths: Iterable[str | Path],
-    *,
-    text_column: str | None = None,
-    activity_columns: Sequence[str] | None = None,
-    report_column: str | None = None,
-    teacher_column: str | None = None,
-    layout: Layout = "auto",
-) -> Ingested:
+def read_activities(paths: Iterable[str | Path], options: TableOptions | None = None) -> Ingested:
     """Read files and folders of learner reports into one list of activities.
 
     Parameters
     ----------
     paths : iterable of str or Path
         Files (``.csv``, ``.tsv``, ``.xlsx``, ``.docx``, ``.txt``) and folders.
-    text_column, activity_columns, report_column, teacher_column, layout
-        How to read tables; see :func:`detect_layout`. Ignored for documents.
+    options : TableOptions, optional
+        How to read tables (see :class:`~activity_classifier.annotate.TableOptions`); ignored for documents.
 
     Returns
     -------
@@ -106,22 +98,14 @@ def read_activities(
     result = Ingested()
     for path in expand_inputs(paths):
         try:
-            _read_one(path, result, text_column, activity_columns, report_column, teacher_column, layout)
+            _read_one(path, result, options)
         except OSError as exc:
             # Permission denied, a file removed while reading, a network drive gone: name the file.
             raise InputDataError(f"cannot read the file ({exc.strerror or exc})", path=str(path)) from exc
     return result
 
 
-def _read_one(
-    path: Path,
-    result: Ingested,
-    text_column: str | None,
-    activity_columns: Sequence[str] | None,
-    report_column: str | None,
-    teacher_column: str | None,
-    layout: Layout,
-) -> None:
+def _read_one(path: Path, result: Ingested, options: TableOptions | None) -> None:
     suffix = path.suffix.lower()
     result.files.append(path)
     if suffix in DOCUMENT_SUFFIXES:
@@ -140,15 +124,7 @@ def _read_one(
             result.activities.append(Activity(block.text, str(path), path.stem, k + 1, _location(suffix, block)))
         return
     frame = read_table(path)
-    spec = detect_layout(
-        frame,
-        text_column=text_column,
-        activity_columns=activity_columns,
-        report_column=report_column,
-        teacher_column=teacher_column,
-        layout=layout,
-        path=path,
-    )
+    spec = detect_layout(frame, options, path=path)
     found = read_table_activities(path, frame, spec)
     result.notes.append(f"{path}: {spec.describe()}; {len(found)} activities")
     result.activities.extend(found)

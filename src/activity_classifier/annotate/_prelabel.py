@@ -17,17 +17,17 @@ Examples
 from __future__ import annotations
 
 import logging
-import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._progress import Progress, progress_bars
 from ._activity import Activity, Ingested
 from ._inputs import read_activities
 from ._privacy import PLACEHOLDERS, find_personal_data, redact
-from ._tables import Layout
+from ._tables import TableOptions
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -78,8 +78,6 @@ class PrelabelResult:
         The activities as read, with the notes on how each file was read.
     personal_data : collections.Counter
         Findings per kind (``email``, ``phone``, ``student_number``) over all texts.
-    redacted : bool
-        Whether the texts in ``frame`` were redacted.
     model_version : str
         The model that made the predictions (see :func:`model_version`).
     """
@@ -87,7 +85,6 @@ class PrelabelResult:
     frame: pd.DataFrame
     ingested: Ingested
     personal_data: Counter[str]
-    redacted: bool
     model_version: str
 
 
@@ -160,26 +157,14 @@ def review_frame(
     return frame[list(REVIEW_COLUMNS)]
 
 
-def _progress(total: int, enabled: bool | None) -> Any:
-    """Return a tqdm bar on standard error, shown only in a terminal (or when forced)."""
-    from tqdm import tqdm
-
-    show = sys.stderr.isatty() if enabled is None else enabled
-    return tqdm(total=total, unit="activity", desc="classifying", disable=not show, file=sys.stderr, leave=False)
-
-
 def prelabel(
     paths: Iterable[str | Path],
     *,
     model: ActivityClassifier | None = None,
     method: Method = "hybrid",
     redact_personal_data: bool = False,
-    text_column: str | None = None,
-    activity_columns: Sequence[str] | None = None,
-    report_column: str | None = None,
-    teacher_column: str | None = None,
-    layout: Layout = "auto",
-    progress: bool | None = None,
+    table: TableOptions | None = None,
+    progress: Progress | bool | None = None,
 ) -> PrelabelResult:
     """Read learner reports, classify every activity and return the review table.
 
@@ -194,10 +179,11 @@ def prelabel(
     redact_personal_data : bool, default=False
         Replace e-mail addresses, phone numbers and student numbers in the texts (before classifying, so
         that no output holds them).
-    text_column, activity_columns, report_column, teacher_column, layout
-        How to read tables; see :func:`activity_classifier.annotate.detect_layout`.
-    progress : bool, optional
-        Show a progress bar on standard error; by default only when it is a terminal.
+    table : TableOptions, optional
+        How to read tables (columns, layout); detected when omitted.
+    progress : callable or bool, optional
+        ``progress("classifying", done, total)`` after each batch; True or False force a progress bar on
+        standard error on or off; by default one is shown only when it is a terminal.
 
     Returns
     -------
@@ -212,14 +198,7 @@ def prelabel(
     from ..persistence import load_model
     from ..predictions import predictions_frame
 
-    ingested = read_activities(
-        paths,
-        text_column=text_column,
-        activity_columns=activity_columns,
-        report_column=report_column,
-        teacher_column=teacher_column,
-        layout=layout,
-    )
+    ingested = read_activities(paths, table)
     activities = ingested.activities
     findings = [find_personal_data(a.text) for a in activities]
     counts: Counter[str] = Counter(f.kind for fs in findings for f in fs)
@@ -237,16 +216,16 @@ def prelabel(
     clf = model if model is not None else load_model()
     texts = [a.text for a in activities]
     preds = []
-    with _progress(len(texts), progress) as bar:
-        for start in range(0, len(texts), BATCH_SIZE):
-            batch = texts[start : start + BATCH_SIZE]
-            preds.extend(clf.explain(batch, method=method))
-            bar.update(len(batch))
+    report = progress if callable(progress) else progress_bars(progress)
+    for start in range(0, len(texts), BATCH_SIZE):
+        batch = texts[start : start + BATCH_SIZE]
+        preds.extend(clf.explain(batch, method=method))
+        if report is not None:
+            report("classifying", start + len(batch), len(texts))
     frame = sort_for_review(review_frame(activities, predictions_frame(preds), kinds))
     return PrelabelResult(
         frame=frame,
         ingested=ingested,
         personal_data=counts,
-        redacted=redact_personal_data,
         model_version=model_version(clf),
     )

@@ -28,11 +28,10 @@ Examples
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["KINDS", "PLACEHOLDERS", "Finding", "count_personal_data", "find_personal_data", "redact"]
+__all__ = ["KINDS", "PLACEHOLDERS", "Finding", "find_personal_data", "redact"]
 
 #: The kinds of personal data detected, in the order they are searched.
 KINDS = ("email", "phone", "student_number")
@@ -154,17 +153,3 @@ def redact(text: str, findings: Iterable[Finding] | None = None) -> str:
         pos = f.end
     out.append(text[pos:])
     return "".join(out)
-
-
-def count_personal_data(texts: Iterable[str]) -> Counter[str]:
-    """Count findings per kind over many texts.
-
-    Examples
-    --------
-    >>> dict(count_personal_data(["a@b.nl", "bel 0612345678", "geen"]))
-    {'email': 1, 'phone': 1}
-    """
-    counts: Counter[str] = Counter()
-    for text in texts:
-        counts.update(f.kind for f in find_personal_data(text))
-    return counts

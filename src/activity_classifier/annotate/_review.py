@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..exceptions import EmptyInputError, InputDataError
+from ..exceptions import EmptyInputError, InputDataError, UnknownLabelError
 from ..tables import find_column, read_table, sheet_row
 from ..taxonomy import get_taxonomy
 from ..text import clean_text
@@ -345,10 +345,12 @@ def merge_reviewed(
             actions[k] = skip("not reviewed")
         elif not clean_text(item.text):
             actions[k] = skip("empty text")
-        elif label not in tax:
-            actions[k] = skip(f"unknown label ({label!r} is not one of the eleven slugs)")
         else:
-            valid[k] = tax[label].slug
+            try:
+                valid[k] = tax.validate_label(label)
+            except UnknownLabelError:
+                actions[k] = skip(f"unknown label ({label!r} is not one of the eleven slugs)")
+                continue
             seen.setdefault(text_key(item.text), []).append(k)
 
     new_rows: list[dict[str, Any]] = []

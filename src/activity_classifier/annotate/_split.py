@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from ..exceptions import InputDataError
+from ..tables import decode_text
 
 __all__ = ["Block", "Line", "read_txt_lines", "split_report"]
 
@@ -255,15 +255,5 @@ def _split_paragraphs(items: list[_Item], *, each_paragraph: bool) -> list[Block
 
 def read_txt_lines(path: Path) -> list[Line]:
     """Read a text file (UTF-8 with or without BOM, else Windows-1252) as lines."""
-    data = path.read_bytes()
-    if b"\x00" in data[:4096]:
-        raise InputDataError("file looks binary (or UTF-16); save it as UTF-8 text", path=str(path))
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly anything
-        raise InputDataError("cannot decode the file as UTF-8 or Windows-1252", path=str(path))
+    text = decode_text(path.read_bytes(), path, save_as="UTF-8 text")
     return [Line(t, i + 1) for i, t in enumerate(text.splitlines())]

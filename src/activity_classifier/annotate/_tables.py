@@ -8,8 +8,11 @@ they are detected (see :func:`detect_layout`) and the detection is reported.
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -21,17 +24,50 @@ if TYPE_CHECKING:
 
 from ._activity import Activity
 
-__all__ = ["Layout", "TableLayout", "detect_layout", "read_table_activities"]
+__all__ = [
+    "ColumnNames",
+    "Layout",
+    "TableLayout",
+    "TableOptions",
+    "column_names",
+    "detect_layout",
+    "read_table_activities",
+]
 
 Layout = Literal["auto", "long", "wide"]
 
-# Column names recognised when the user names none (compared case-insensitively, ignoring "_", "-", " ").
-_TEXT_NAMES = ("text", "tekst", "activiteit", "activity", "beschrijving", "omschrijving", "description")
-_REPORT_NAMES = ("report_id", "report", "verslag", "verslag_id", "leerverslag", "rapport", "report_no")
-_TEACHER_NAMES = ("teacher_id", "teacher", "docent", "docent_id", "docentnummer", "medewerker")
-_ACTIVITY_NO_NAMES = ("activity_no", "activiteit_nr", "activiteitnummer", "nr", "volgnummer")
-# Wide layout: a stem followed by a number, e.g. "activiteit_1", "Activiteit 2", "activity3".
-_WIDE_COLUMN = re.compile(r"^(?:activiteit(?:en)?|activity|activities|act)[\s_.-]*(\d{1,2})$", re.IGNORECASE)
+
+@dataclass(frozen=True)
+class ColumnNames:
+    """Column names recognised when the user names none, read from the packaged ``columns.toml``."""
+
+    text: tuple[str, ...]
+    report: tuple[str, ...]
+    teacher: tuple[str, ...]
+    activity_no: tuple[str, ...]
+    wide: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def column_names() -> ColumnNames:
+    """Return the packaged column names (cached).
+
+    Examples
+    --------
+    >>> column_names().text[:3]
+    ('text', 'tekst', 'activiteit')
+    >>> bool(column_names().wide.match("Activiteit 2"))
+    True
+    """
+    raw = tomllib.loads(resources.files("activity_classifier").joinpath("resources/columns.toml").read_text("utf-8"))
+    stems = "|".join(re.escape(s) for s in sorted(raw["wide_stems"], key=len, reverse=True))
+    return ColumnNames(
+        text=tuple(raw["text"]),
+        report=tuple(raw["report"]),
+        teacher=tuple(raw["teacher"]),
+        activity_no=tuple(raw["activity_no"]),
+        wide=re.compile(rf"^(?:{stems})[\s_.-]*(\d{{1,2}})$", re.IGNORECASE),
+    )
 
 
 def _key(name: object) -> str:
@@ -83,25 +119,15 @@ def _match(columns: Sequence[str], names: Sequence[str]) -> str | None:
     return None
 
 
-def detect_layout(
-    frame: pd.DataFrame,
-    *,
-    text_column: str | None = None,
-    activity_columns: Sequence[str] | None = None,
-    report_column: str | None = None,
-    teacher_column: str | None = None,
-    layout: Layout = "auto",
-    path: str | Path | None = None,
-) -> TableLayout:
-    """Decide how a table holds its activities.
+@dataclass(frozen=True)
+class TableOptions:
+    """How to read tables of learner reports: the columns and layout a user names (all optional).
 
-    Parameters
+    Attributes
     ----------
-    frame : pandas.DataFrame
-        The table, as read by :func:`~activity_classifier.tables.read_table`.
     text_column : str, optional
         The text column of a long table.
-    activity_columns : sequence of str, optional
+    activity_columns : tuple of str, optional
         The activity columns of a wide table, in order; a single name ending in ``*`` selects every
         column starting with that prefix, ordered by the number in its name.
     report_column, teacher_column : str, optional
@@ -110,6 +136,29 @@ def detect_layout(
     layout : {"auto", "long", "wide"}, default="auto"
         Force a layout; ``auto`` chooses wide when at least two numbered activity columns exist
         (``activiteit_1``, ``activiteit_2`` ...), else long.
+    """
+
+    text_column: str | None = None
+    activity_columns: tuple[str, ...] | None = None
+    report_column: str | None = None
+    teacher_column: str | None = None
+    layout: Layout = "auto"
+
+
+def detect_layout(
+    frame: pd.DataFrame,
+    options: TableOptions | None = None,
+    *,
+    path: str | Path | None = None,
+) -> TableLayout:
+    """Decide how a table holds its activities.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table, as read by :func:`~activity_classifier.tables.read_table`.
+    options : TableOptions, optional
+        The columns and layout the user named (see :class:`TableOptions`); detected when omitted.
     path : str or Path, optional
         The file, for error messages.
 
@@ -129,10 +178,14 @@ def detect_layout(
     >>> detect_layout(frame).describe()
     "wide layout, 2 activity columns 'Activiteit 1', 'Activiteit 2'; report column 'Verslag'"
     """
+    names = column_names()
+    o = options if options is not None else TableOptions()
+    text_column, activity_columns, layout = o.text_column, o.activity_columns, o.layout
+    report_column, teacher_column = o.report_column, o.teacher_column
     columns = [str(c) for c in frame.columns]
     where = None if path is None else str(path)
-    report = find_column(frame, report_column, path) if report_column else _match(columns, _REPORT_NAMES)
-    teacher = find_column(frame, teacher_column, path) if teacher_column else _match(columns, _TEACHER_NAMES)
+    report = find_column(frame, report_column, path) if report_column else _match(columns, names.report)
+    teacher = find_column(frame, teacher_column, path) if teacher_column else _match(columns, names.teacher)
 
     wide_cols: list[str] = []
     if activity_columns:
@@ -145,7 +198,7 @@ def detect_layout(
         else:
             wide_cols = [find_column(frame, c, path) for c in activity_columns]
     elif layout != "long" and not text_column:
-        numbered = [(int(m.group(1)), c) for c in columns if (m := _WIDE_COLUMN.match(c.strip()))]
+        numbered = [(int(m.group(1)), c) for c in columns if (m := names.wide.match(c.strip()))]
         wide_cols = [c for _, c in sorted(numbered)] if len(numbered) >= 2 or layout == "wide" else []
     if layout == "wide" and not wide_cols:
         raise InputDataError(
@@ -160,7 +213,7 @@ def detect_layout(
     if text_column:
         text = find_column(frame, text_column, path)
     else:
-        text = _match(columns, _TEXT_NAMES) or _longest_text_column(frame, exclude={report, teacher})
+        text = _match(columns, names.text) or _longest_text_column(frame, exclude={report, teacher})
         if text is None:
             available = ", ".join(repr(c) for c in columns)
             raise InputDataError(
@@ -168,7 +221,7 @@ def detect_layout(
                 f"(available columns: {available})",
                 path=where,
             )
-    number = _match(columns, _ACTIVITY_NO_NAMES)
+    number = _match(columns, names.activity_no)
     return TableLayout("long", (text,), report, teacher, number if number != text else None)
 
 

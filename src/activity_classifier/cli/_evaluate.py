@@ -4,58 +4,60 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ._support import progress_callback
+from ._support import progress_callback, writing
+
+if TYPE_CHECKING:
+    from ..evaluation import EvaluationResult, MethodScores
 
 __all__ = ["register"]
 
 
-def _fmt_ci(block: dict[str, Any], key: str) -> str:
-    value = f"{block[key]:.3f}"
-    ci = block.get("ci95", {}).get(key)
+def _fmt_ci(scores: MethodScores, key: str) -> str:
+    value = f"{getattr(scores, key):.3f}"
+    ci = (scores.ci95 or {}).get(key)
     return f"{value} [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else value
 
 
-def _print_headline(metrics: dict[str, Any]) -> None:
+def _print_headline(result: EvaluationResult) -> None:
     header = f"{'method':<10} {'accuracy':>22} {'macro-F1':>22} {'kappa':>22} {'alpha':>7} {'flagged':>8}"
     print(header)
-    for name, block in metrics["methods"].items():
-        flagged = block.get("flagged_for_review")
+    for name, scores in result.methods.items():
+        flagged = scores.flagged_for_review
         print(
-            f"{name:<10} {_fmt_ci(block, 'accuracy'):>22} {_fmt_ci(block, 'macro_f1'):>22} "
-            f"{_fmt_ci(block, 'cohen_kappa'):>22} {block['krippendorff_alpha']:>7.3f} "
+            f"{name:<10} {_fmt_ci(scores, 'accuracy'):>22} {_fmt_ci(scores, 'macro_f1'):>22} "
+            f"{_fmt_ci(scores, 'cohen_kappa'):>22} {scores.krippendorff_alpha:>7.3f} "
             f"{'' if flagged is None else f'{flagged:.1%}':>8}"
         )
-    cal = metrics.get("calibration")
-    if cal:
-        print(f"calibration (model probabilities): Brier {cal['brier']:.3f}, ECE {cal['ece']:.3f}")
-    cov = metrics["methods"].get("hybrid", {}).get("coverage")
+    cal = result.calibration
+    if cal is not None:
+        print(f"calibration (model probabilities): Brier {cal.brier:.3f}, ECE {cal.ece:.3f}")
+    hybrid = result.methods.get("hybrid")
+    cov = hybrid.coverage if hybrid is not None else None
     if cov:
         print(
             f"to reach {cov['target']:.0%} accuracy on the rest, review the least confident "
             f"{cov['review_share_for_target']:.1%} (hybrid)"
         )
-    curve = metrics.get("learning_curve")
-    if curve:
-        print(
-            "learning curve (hybrid macro-F1): " + ", ".join(f"{p['rows']:.0f} rows {p['macro_f1']:.3f}" for p in curve)
-        )
-    print("seconds: " + ", ".join(f"{k} {v}" for k, v in metrics["seconds"].items()))
+    if result.learning_curve:
+        points = ", ".join(f"{p['rows']:.0f} rows {p['macro_f1']:.3f}" for p in result.learning_curve)
+        print("learning curve (hybrid macro-F1): " + points)
+    print("seconds: " + ", ".join(f"{k} {v}" for k, v in result.seconds.items()))
 
 
 def run(args: argparse.Namespace) -> int:
     from ..corpus import load_labelled
     from ..estimator import ActivityClassifier
     from ..evaluation import check_gate, evaluate_cv, evaluate_test
-    from ..exceptions import QualityGateError
+    from ..exceptions import InputDataError, QualityGateError
     from ..persistence import load_model
     from ..tables import find_column
 
     def ids_of(data: Any) -> list[str] | None:
         try:
             return [str(v) for v in data.frame[find_column(data.frame, args.id_column)]]
-        except Exception:
+        except InputDataError:  # no id column: rows are named by their number only
             return None
 
     columns = {"text_column": args.text_column, "label_column": args.label_column}
@@ -69,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"evaluating {args.model or 'the default model'} on {len(test.texts)} rows of {test.path}", file=sys.stderr
         )
-        metrics = evaluate_test(
+        metrics: EvaluationResult = evaluate_test(
             model,
             test.texts,
             test.labels,
@@ -103,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
     if args.report:
         from ..evaluation.report import write_report
 
-        out = write_report(metrics, args.report)
+        out = writing(args.report, lambda: write_report(metrics, args.report))
         print(f"report written to {out}", file=sys.stderr)
     failures = check_gate(
         metrics,

@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from ._support import writing
+
 __all__ = ["register"]
 
 
@@ -27,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     frame = read_table(args.input)
     find_column(frame, args.text_column, args.input)
     result = classify(frame, text_column=args.text_column, model=model, method=args.method)
-    write_table(result, args.output, inputs=[args.input])
+    writing(args.output, lambda: write_table(result, args.output, inputs=[args.input]))
     flagged = int(result["needs_review"].sum())
     print(
         f"{len(result)} rows classified, {flagged} flagged for review; written to {args.output}",

@@ -13,13 +13,14 @@ __all__ = ["register"]
 _KIND_NAMES = {"email": "e-mail address", "phone": "phone number", "student_number": "student number"}
 
 
-def _split_columns(value: str | None) -> list[str] | None:
-    return [c.strip() for c in value.split(",") if c.strip()] if value else None
+def _split_columns(value: str | None) -> tuple[str, ...] | None:
+    return tuple(c.strip() for c in value.split(",") if c.strip()) if value else None
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..annotate import format_for, prelabel, write_output
+    from ..annotate import TableOptions, format_for, prelabel, write_output
     from ..persistence import load_model
+    from ..policy import ReviewReason
 
     fmt = format_for(args.output, args.format)  # fail on a bad output name before reading anything
     t0 = time.perf_counter()
@@ -28,11 +29,13 @@ def run(args: argparse.Namespace) -> int:
         model=load_model(args.model),
         method=args.method,
         redact_personal_data=args.redact,
-        text_column=args.text_column,
-        activity_columns=_split_columns(args.activity_columns),
-        report_column=args.report_column,
-        teacher_column=args.teacher_column,
-        layout=args.layout,
+        table=TableOptions(
+            text_column=args.text_column,
+            activity_columns=_split_columns(args.activity_columns),
+            report_column=args.report_column,
+            teacher_column=args.teacher_column,
+            layout=args.layout,
+        ),
     )
     for note in result.ingested.notes:
         print(f"read {note}", file=sys.stderr)
@@ -56,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         ),
     )
     frame = result.frame
-    n_empty = int((frame["review_reason"].str.contains("empty_text")).sum())
+    n_empty = int((frame["review_reason"].str.contains(ReviewReason.EMPTY_TEXT)).sum())
     flagged = int(frame["needs_review"].sum())
     print(
         f"{len(frame)} activities from {len(result.ingested.files)} files pre-labelled in "

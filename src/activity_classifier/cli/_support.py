@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
+
+from .._progress import Progress, progress_bars
 
 __all__ = ["EXIT_GATE", "EXIT_OK", "EXIT_USAGE", "progress_callback", "writing"]
 
@@ -26,21 +27,6 @@ def writing(path: str | Path, write: Callable[[], T]) -> T:
         raise InputDataError(f"cannot write the output ({exc.strerror or exc})", path=str(path)) from exc
 
 
-def progress_callback() -> Any:
-    """Return a tqdm-backed progress callback when stderr is a terminal, else None."""
-    if not sys.stderr.isatty():
-        return None
-    from tqdm import tqdm
-
-    bars: dict[str, Any] = {}
-
-    def update(stage: str, done: int, total: int) -> None:
-        bar = bars.get(stage)
-        if bar is None:
-            bar = bars[stage] = tqdm(total=total, desc=stage, file=sys.stderr, leave=False)
-        bar.n = done
-        bar.refresh()
-        if done >= total:
-            bar.close()
-
-    return update
+def progress_callback() -> Progress | None:
+    """Return the progress adaptor (tqdm bars) when stderr is a terminal, else None."""
+    return progress_bars()

@@ -7,15 +7,18 @@ import sys
 import time
 from pathlib import Path
 
+from ._support import writing
+
 __all__ = ["register"]
 
 DEFAULT_OUTPUT = Path("models") / "default"
 
 
 def run(args: argparse.Namespace) -> int:
+    """Validate the labelled file, cross-validate, fit on every row and save the model."""
     from ..corpus import load_labelled
     from ..estimator import ActivityClassifier
-    from ..evaluation import classification_metrics, cross_validate, expected_calibration_error
+    from ..evaluation import evaluate_cv
     from ..persistence import save_model
 
     data = load_labelled(
@@ -30,31 +33,34 @@ def run(args: argparse.Namespace) -> int:
     estimator = ActivityClassifier(random_state=args.seed)
     # One spaCy pass serves the cross-validation and the final fit.
     docs = estimator.build_analyzer().analyse(data.texts)
-    metrics: dict[str, object] = {}
+    metrics = None
     if args.cv >= 2:
-        t0 = time.perf_counter()
-        result = cross_validate(estimator, data.texts, data.labels, data.groups, n_splits=args.cv, analysis=docs)
-        metrics = {
-            "cv_folds": args.cv,
-            "grouped": data.groups is not None,
-            "seconds": round(time.perf_counter() - t0, 1),
-            "expected_calibration_error": round(
-                expected_calibration_error(result.labels, result.proba, result.classes), 4
-            ),
-        }
-        for method in ("hybrid", "model", "rules"):
-            m = classification_metrics(result.labels, result.predicted(method))
-            metrics[method] = {k: round(m[k], 4) for k in ("accuracy", "macro_f1", "weighted_f1", "cohen_kappa")}
-        h = metrics["hybrid"]
-        assert isinstance(h, dict)
+        # The figures stored with the model have the schema of metrics.json, without bootstrap intervals,
+        # baselines or example rows (no training text is copied into the metadata).
+        metrics = evaluate_cv(
+            estimator,
+            data.texts,
+            data.labels,
+            data.groups,
+            n_splits=args.cv,
+            n_bootstrap=0,
+            baselines=(),
+            examples=False,
+            random_state=args.seed,
+            data_info=data.describe(),
+            analysis=docs,
+        )
+        hybrid = metrics.methods["hybrid"]
         print(
-            f"grouped {args.cv}-fold CV (hybrid): macro-F1 {h['macro_f1']:.3f}, kappa {h['cohen_kappa']:.3f}",
+            f"grouped {args.cv}-fold CV (hybrid): macro-F1 {hybrid.macro_f1:.3f}, kappa {hybrid.cohen_kappa:.3f}",
             file=sys.stderr,
         )
     t0 = time.perf_counter()
     estimator.fit(data.texts, data.labels, analysis=docs)
     print(f"fitted in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-    out = save_model(estimator, args.output, training_data=data.describe(), metrics=metrics)
+    out = writing(
+        args.output, lambda: save_model(estimator, args.output, training_data=data.describe(), metrics=metrics)
+    )
     print(f"model written to {out}")
     return 0
 

@@ -7,13 +7,12 @@ figures, and :mod:`activity_classifier.evaluation.report` turns it into ``report
 
 Modules (private; everything public is listed in ``__all__`` here): ``_metrics`` (agreement and quality
 figures), ``_rules`` (keyword-rule analysis), ``_agreement`` (two coders), ``_evaluate`` (cross-validation,
-held-out test, gate).
+held-out test, gate), ``_results`` (the typed results).
 """
 
-from ._agreement import agreement
+from ._agreement import FileAgreement, agreement, agreement_from_files
 from ._evaluate import (
     BASELINES,
-    SCHEMA_VERSION,
     CrossValResult,
     check_gate,
     cross_validate,
@@ -33,14 +32,20 @@ from ._metrics import (
     multiclass_brier,
     reliability_table,
 )
+from ._results import SCHEMA_VERSION, Calibration, EvaluationResult, MethodScores
 from ._rules import rule_analysis
 
 __all__ = [
     "BASELINES",
     "NO_LABEL",
     "SCHEMA_VERSION",
+    "Calibration",
     "CrossValResult",
+    "EvaluationResult",
+    "FileAgreement",
+    "MethodScores",
     "agreement",
+    "agreement_from_files",
     "bootstrap_ci",
     "check_gate",
     "classification_metrics",

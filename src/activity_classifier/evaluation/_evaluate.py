@@ -1,8 +1,8 @@
 """Evaluation harness: grouped cross-validation and held-out tests, with baselines, and the quality gate.
 
-:func:`evaluate_cv` and :func:`evaluate_test` return one plain dict, the content of ``metrics.json`` (its
-keys are documented in ``docs/metrics.md`` and stable within ``schema_version``). :func:`check_gate`
-compares it with minimum figures.
+:func:`evaluate_cv` and :func:`evaluate_test` return an :class:`EvaluationResult`, whose ``to_dict()`` is
+the content of ``metrics.json`` (its keys are documented in ``docs/metrics.md`` and stable within
+``schema_version``). :func:`check_gate` compares it with minimum figures.
 
 Methods compared on the same folds: ``hybrid``, ``model`` and ``rules`` of :class:`ActivityClassifier`,
 plus two baselines: ``majority`` (always the most frequent training type) and ``tfidf_svm`` (scikit-learn's
@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -24,9 +25,12 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
+from .._progress import Progress
 from ..analysis import Analysis
 from ..estimator import ActivityClassifier
 from ..policy import METHODS, Method, Prediction
+from ..rules import RuleResult
+from ..tables import sheet_row
 from ..taxonomy import get_taxonomy
 from ._metrics import (
     bootstrap_ci,
@@ -37,11 +41,11 @@ from ._metrics import (
     multiclass_brier,
     reliability_table,
 )
+from ._results import Calibration, EvaluationResult, MethodScores
 from ._rules import rule_analysis
 
 __all__ = [
     "BASELINES",
-    "SCHEMA_VERSION",
     "CrossValResult",
     "check_gate",
     "cross_validate",
@@ -53,9 +57,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
 BASELINES = ("majority", "tfidf_svm")
-Progress = Callable[[str, int, int], None]
 
 
 def _baseline(name: str) -> Any:
@@ -164,7 +166,7 @@ def cross_validate(
     CrossValResult
     """
     tax = get_taxonomy()
-    y = [tax[lab].slug for lab in labels]
+    y = [tax.validate_label(lab) for lab in labels]
     seconds = {"analyse": 0.0, "fit": 0.0, "predict": 0.0, "baselines": 0.0}
     t0 = time.perf_counter()
     docs = estimator.build_analyzer().analyse(texts) if analysis is None else list(analysis)
@@ -258,75 +260,83 @@ def learning_curve(
     return out
 
 
-def _method_block(
+def _method_scores(
     y_true: Sequence[str],
     y_pred: Sequence[Any],
     groups: Sequence[str] | None,
     n_bootstrap: int,
     seed: int,
     predictions: Sequence[Prediction] | None = None,
-) -> dict[str, Any]:
-    block = classification_metrics(y_true, y_pred)
+) -> MethodScores:
+    scores = MethodScores(**classification_metrics(y_true, y_pred))
     if n_bootstrap:
-        block["ci95"] = bootstrap_ci(y_true, y_pred, groups, n_resamples=n_bootstrap, random_state=seed)
+        scores.ci95 = bootstrap_ci(y_true, y_pred, groups, n_resamples=n_bootstrap, random_state=seed)
     if predictions is not None:
-        block["flagged_for_review"] = float(np.mean([p.needs_review for p in predictions])) if predictions else 0.0
-        block["coverage"] = coverage_curve(y_true, y_pred, [p.confidence for p in predictions])
-    return block
+        scores.flagged_for_review = float(np.mean([p.needs_review for p in predictions])) if predictions else 0.0
+        scores.coverage = coverage_curve(y_true, y_pred, [p.confidence for p in predictions])
+    return scores
 
 
-def _rows(
-    frame_ids: Sequence[Any] | None, texts: Sequence[str], items: list[dict[str, Any]], limit: int
-) -> list[dict[str, Any]]:
-    out = []
-    for item in items[:limit]:
-        i = item["index"]
-        row = {"row": i + 2, "id": None if frame_ids is None else str(frame_ids[i]), "text": texts[i]}
-        row.update({k: v for k, v in item.items() if k != "index"})
-        out.append(row)
-    return out
+@dataclass
+class _Outcome:
+    """What an evaluation produced for each row, before any figure is computed from it."""
+
+    labels: list[str]
+    texts: Sequence[str]
+    predictions: dict[str, list[Prediction]]
+    baselines: dict[str, list[str]]
+    proba: np.ndarray | None
+    classes: list[str]
+    groups: Sequence[str] | None
+    rule_results: Sequence[RuleResult]
+    ids: Sequence[Any] | None
+
+    def rows(self, items: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+        """Return example rows: spreadsheet row, id and text, then the items' own keys (without ``index``)."""
+        out = []
+        for item in items[:limit]:
+            i = item["index"]
+            row = {"row": sheet_row(i), "id": None if self.ids is None else str(self.ids[i]), "text": self.texts[i]}
+            row.update({k: v for k, v in item.items() if k != "index"})
+            out.append(row)
+        return out
 
 
-def _summary(
-    y: list[str],
-    texts: Sequence[str],
-    predictions: dict[str, list[Prediction]],
-    baselines: dict[str, list[str]],
-    proba: np.ndarray | None,
-    classes: list[str],
-    groups: Sequence[str] | None,
-    rule_results: Sequence[Any],
-    ids: Sequence[Any] | None,
-    n_bootstrap: int,
-    seed: int,
-) -> dict[str, Any]:
-    methods: dict[str, Any] = {}
-    for m, preds in predictions.items():
-        methods[m] = _method_block(y, [p.label for p in preds], groups, n_bootstrap, seed, preds)
-    for b, labels in baselines.items():
-        methods[b] = _method_block(y, labels, groups, n_bootstrap, seed)
+def _score(outcome: _Outcome, *, n_bootstrap: int, seed: int, examples: bool = True) -> dict[str, Any]:
+    """Compute the figures of an outcome: the ``EvaluationResult`` fields that depend on it."""
+    y, groups = outcome.labels, outcome.groups
+    methods = {
+        m: _method_scores(y, [p.label for p in preds], groups, n_bootstrap, seed, preds)
+        for m, preds in outcome.predictions.items()
+    }
+    methods.update({b: _method_scores(y, labels, groups, n_bootstrap, seed) for b, labels in outcome.baselines.items()})
     out: dict[str, Any] = {"methods": methods}
+    proba, classes = outcome.proba, outcome.classes
     if proba is not None:
-        out["calibration"] = {
-            "brier": multiclass_brier(y, proba, classes),
-            "ece": expected_calibration_error(y, proba, classes),
-            "reliability": reliability_table(y, proba, classes),
-        }
-        errors = likely_label_errors(y, proba, classes)
-        out["likely_label_errors"] = _rows(ids, texts, errors, 100)
-    analysis = rule_analysis(rule_results, y, texts, max_errors=10)
+        out["calibration"] = Calibration(
+            brier=multiclass_brier(y, proba, classes),
+            ece=expected_calibration_error(y, proba, classes),
+            reliability=reliability_table(y, proba, classes),
+        )
+        if examples:
+            out["likely_label_errors"] = outcome.rows(likely_label_errors(y, proba, classes), 100)
+    analysis = rule_analysis(outcome.rule_results, y, outcome.texts, max_errors=10 if examples else 0)
     for rule in analysis["rules"].values():
-        rule["errors"] = _rows(ids, texts, rule["errors"], len(rule["errors"]))
+        rule["errors"] = outcome.rows(rule["errors"], len(rule["errors"]))
     out["rules"] = analysis
-    if "hybrid" in predictions:
+    if "hybrid" in outcome.predictions and examples:
         wrong: list[dict[str, Any]] = [
             {"index": i, "gold": y[i], "predicted": p.label, "confidence": p.confidence}
-            for i, p in enumerate(predictions["hybrid"])
+            for i, p in enumerate(outcome.predictions["hybrid"])
             if p.label != y[i]
         ]
         wrong.sort(key=lambda r: -float(r["confidence"]))
-        out["misclassified"] = _rows(ids, texts, wrong, 200)
+        out["misclassified"] = outcome.rows(wrong, 200)
     return out
+
+
+def _rounded(seconds: dict[str, float]) -> dict[str, float]:
+    return {k: round(v, 2) for k, v in seconds.items()}
 
 
 def evaluate_cv(
@@ -339,11 +349,14 @@ def evaluate_cv(
     ids: Sequence[Any] | None = None,
     n_bootstrap: int = 1000,
     with_learning_curve: bool = False,
+    baselines: Sequence[str] = BASELINES,
+    examples: bool = True,
     random_state: int = 0,
     data_info: dict[str, Any] | None = None,
     progress: Progress | None = None,
-) -> dict[str, Any]:
-    """Cross-validate every method and baseline on one labelled set; return the ``metrics.json`` dict.
+    analysis: Sequence[Analysis] | None = None,
+) -> EvaluationResult:
+    """Cross-validate every method and baseline on one labelled set.
 
     Parameters
     ----------
@@ -359,15 +372,27 @@ def evaluate_cv(
         Bootstrap resamples for the 95% intervals (0 skips them).
     with_learning_curve : bool, default=False
         Also compute the learning curve (five more rounds of fits).
+    baselines : sequence of {"majority", "tfidf_svm"}, default=both
+        Baselines evaluated on the same folds.
+    examples : bool, default=True
+        List example rows (misclassified, likely label errors, rule errors) with their texts; ``train``
+        leaves them out of the metrics it stores with a model.
     random_state : int, default=0
     data_info : dict, optional
         What to record about the data (file, SHA-256, rows).
     progress : callable, optional
         ``progress(stage, done, total)``.
+    analysis : sequence of Analysis, optional
+        The texts already analysed with ``estimator.build_analyzer()``.
+
+    Returns
+    -------
+    EvaluationResult
+        ``to_dict()`` gives the content of ``metrics.json``.
     """
     t_start = time.perf_counter()
     t0 = time.perf_counter()
-    docs = estimator.build_analyzer().analyse(texts)
+    docs = estimator.build_analyzer().analyse(texts) if analysis is None else list(analysis)
     analyse_seconds = time.perf_counter() - t0
     result = cross_validate(
         estimator,
@@ -375,14 +400,14 @@ def evaluate_cv(
         labels,
         groups,
         n_splits=n_splits,
-        baselines=BASELINES,
+        baselines=baselines,
         random_state=random_state,
         progress=progress,
         analysis=docs,
     )
     result.seconds["analyse"] = analyse_seconds
     t0 = time.perf_counter()
-    summary = _summary(
+    outcome = _Outcome(
         result.labels,
         texts,
         result.predictions,
@@ -392,13 +417,13 @@ def evaluate_cv(
         groups,
         [d.rules for d in docs],
         ids,
-        n_bootstrap,
-        random_state,
     )
+    scored = _score(outcome, n_bootstrap=n_bootstrap, seed=random_state, examples=examples)
     seconds = dict(result.seconds, metrics=time.perf_counter() - t0)
+    curve = None
     if with_learning_curve:
         t0 = time.perf_counter()
-        summary["learning_curve"] = learning_curve(
+        curve = learning_curve(
             estimator,
             texts,
             result.labels,
@@ -410,11 +435,10 @@ def evaluate_cv(
         )
         seconds["learning_curve"] = time.perf_counter() - t0
     seconds["total"] = time.perf_counter() - t_start
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "kind": "cross_validation",
-        "data": dict(data_info or {"rows": len(texts)}),
-        "settings": {
+    return EvaluationResult(
+        kind="cross_validation",
+        data=dict(data_info or {"rows": len(texts)}),
+        settings={
             "cv_folds": n_splits,
             "grouped": groups is not None,
             "groups": len(set(groups)) if groups is not None else None,
@@ -425,9 +449,10 @@ def evaluate_cv(
                 for k, v in estimator.get_params().items()
             },
         },
-        **summary,
-        "seconds": {k: round(v, 2) for k, v in seconds.items()},
-    }
+        learning_curve=curve,
+        seconds=_rounded(seconds),
+        **scored,
+    )
 
 
 def evaluate_test(
@@ -441,8 +466,8 @@ def evaluate_test(
     n_bootstrap: int = 1000,
     random_state: int = 0,
     data_info: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """Evaluate a fitted model on a held-out labelled set; return the ``metrics.json`` dict.
+) -> EvaluationResult:
+    """Evaluate a fitted model on a held-out labelled set.
 
     Parameters
     ----------
@@ -458,10 +483,15 @@ def evaluate_test(
         Training data for the two baselines; they are left out when omitted.
     n_bootstrap, random_state, data_info
         As in :func:`evaluate_cv`.
+
+    Returns
+    -------
+    EvaluationResult
+        ``to_dict()`` gives the content of ``metrics.json``.
     """
     t_start = time.perf_counter()
     tax = get_taxonomy()
-    y = [tax[lab].slug for lab in labels]
+    y = [tax.validate_label(lab) for lab in labels]
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
     docs = model.analyse(texts)
@@ -477,44 +507,34 @@ def evaluate_test(
         bt, bl = baseline_data
         raw = np.asarray([str(t) for t in texts], dtype=object)
         for b in BASELINES:
-            fitted = _baseline(b).fit(np.asarray([str(t) for t in bt], dtype=object), [tax[x].slug for x in bl])
+            fitted = _baseline(b).fit(
+                np.asarray([str(t) for t in bt], dtype=object), [tax.validate_label(x) for x in bl]
+            )
             baselines[b] = [str(v) for v in fitted.predict(raw)]
         seconds["baselines"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    summary = _summary(
-        y,
-        texts,
-        predictions,
-        baselines,
-        proba_model,
-        classes,
-        groups,
-        [d.rules for d in docs],
-        ids,
-        n_bootstrap,
-        random_state,
-    )
+    outcome = _Outcome(y, texts, predictions, baselines, proba_model, classes, groups, [d.rules for d in docs], ids)
+    scored = _score(outcome, n_bootstrap=n_bootstrap, seed=random_state)
     seconds["metrics"] = time.perf_counter() - t0
     seconds["total"] = time.perf_counter() - t_start
     meta = getattr(model, "metadata_", {})
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "kind": "test",
-        "data": dict(data_info or {"rows": len(texts)}),
-        "model": {
+    return EvaluationResult(
+        kind="test",
+        data=dict(data_info or {"rows": len(texts)}),
+        model={
             "package": meta.get("package"),
             "created": meta.get("created"),
             "training_data": meta.get("training_data"),
             "cv_metrics": meta.get("metrics"),
         },
-        "settings": {"random_state": random_state, "bootstrap_resamples": n_bootstrap},
-        **summary,
-        "seconds": {k: round(v, 2) for k, v in seconds.items()},
-    }
+        settings={"random_state": random_state, "bootstrap_resamples": n_bootstrap},
+        seconds=_rounded(seconds),
+        **scored,
+    )
 
 
 def check_gate(
-    metrics: dict[str, Any],
+    result: EvaluationResult,
     *,
     min_macro_f1: float | None = None,
     min_kappa: float | None = None,
@@ -525,22 +545,23 @@ def check_gate(
 
     Parameters
     ----------
-    metrics : dict
-        From :func:`evaluate_cv` or :func:`evaluate_test`.
+    result : EvaluationResult
+        From :func:`evaluate_cv` or :func:`evaluate_test` (or ``EvaluationResult.from_dict`` of a
+        ``metrics.json``).
     min_macro_f1, min_kappa : float, optional
         Minimum macro-F1 and Cohen's kappa of ``method``.
     min_recall : float, optional
         Minimum recall of every type.
     method : str, default="hybrid"
     """
-    block = metrics["methods"][method]
+    scores = result.methods[method]
     failures = []
-    if min_macro_f1 is not None and block["macro_f1"] < min_macro_f1:
-        failures.append(f"{method} macro-F1 {block['macro_f1']:.3f} < {min_macro_f1}")
-    if min_kappa is not None and block["cohen_kappa"] < min_kappa:
-        failures.append(f"{method} Cohen's kappa {block['cohen_kappa']:.3f} < {min_kappa}")
+    if min_macro_f1 is not None and scores.macro_f1 < min_macro_f1:
+        failures.append(f"{method} macro-F1 {scores.macro_f1:.3f} < {min_macro_f1}")
+    if min_kappa is not None and scores.cohen_kappa < min_kappa:
+        failures.append(f"{method} Cohen's kappa {scores.cohen_kappa:.3f} < {min_kappa}")
     if min_recall is not None:
-        for slug, row in block["per_type"].items():
+        for slug, row in scores.per_type.items():
             if row["support"] and row["recall"] < min_recall:
                 failures.append(f"{method} recall of {slug} {row['recall']:.3f} < {min_recall}")
     return failures

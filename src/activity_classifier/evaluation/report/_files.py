@@ -4,30 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..._json import json_safe
+from .._results import EvaluationResult
 from ._html import render_html
 from ._markdown import render_markdown
 
 __all__ = ["to_json", "write_report"]
 
 logger = logging.getLogger(__name__)
-
-
-def _json_safe(value: Any) -> Any:
-    """Replace NaN and infinities by None, tuples by lists, and NumPy values by Python ones."""
-    if isinstance(value, Mapping):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if hasattr(value, "tolist") and not isinstance(value, str | bytes):
-        return _json_safe(value.tolist())
-    return value
 
 
 def to_json(metrics: Mapping[str, Any]) -> str:
@@ -41,10 +29,10 @@ def to_json(metrics: Mapping[str, Any]) -> str:
       "type": "conférence"
     }
     """
-    return json.dumps(_json_safe(metrics), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json.dumps(json_safe(metrics), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def write_report(metrics: Mapping[str, Any], directory: str | Path) -> Path:
+def write_report(metrics: EvaluationResult | Mapping[str, Any], directory: str | Path) -> Path:
     """Write ``metrics.json``, ``report.md`` and ``report.html`` into ``directory``.
 
     All three are rendered before anything is written, and each file is replaced atomically (written to a
@@ -52,9 +40,9 @@ def write_report(metrics: Mapping[str, Any], directory: str | Path) -> Path:
 
     Parameters
     ----------
-    metrics : dict
-        The dict returned by :func:`~activity_classifier.evaluation.evaluate_cv` or
-        :func:`~activity_classifier.evaluation.evaluate_test` (or read back from ``metrics.json``).
+    metrics : EvaluationResult or dict
+        The result of :func:`~activity_classifier.evaluation.evaluate_cv` or
+        :func:`~activity_classifier.evaluation.evaluate_test`, or a ``metrics.json`` dict read back.
     directory : str or Path
         Output folder; created if needed. Existing report files in it are replaced.
 
@@ -65,6 +53,8 @@ def write_report(metrics: Mapping[str, Any], directory: str | Path) -> Path:
     """
     from ...tables import atomic_write
 
+    if isinstance(metrics, EvaluationResult):
+        metrics = metrics.to_dict()
     dest = Path(directory)
     contents = {
         "metrics.json": to_json(metrics),

@@ -261,6 +261,8 @@ def _headline(metrics: Mapping[str, Any]) -> _Section:
         )
     )
     cv = _dict(_dict(metrics.get("model")).get("cv_metrics"))
+    # Models store the metrics.json of their cross-validation; older ones stored the methods at the top.
+    cv = _dict(cv.get("methods")) if "methods" in cv else cv
     cv_rows: list[list[_Cell]] = [
         [_METHOD_NAMES.get(m, m), *(_fmt(_dict(cv[m]).get(k)) for k in ("accuracy", "macro_f1", "cohen_kappa"))]
         for m in cv

@@ -1,0 +1,104 @@
+"""Regenerate the golden metrics files of the report tests (tests/data/metrics_cv.json, metrics_test.json).
+
+python scripts/golden_metrics.py            write both files
+python scripts/golden_metrics.py --check    exit 1 if they differ from what evaluation produces now
+
+They are real outputs of ``evaluate_cv`` (grouped 5-fold, with learning curve) on the bundled corpus and of
+``evaluate_test`` of the default model on the holdout, with 200 bootstrap resamples and the long example
+lists trimmed; ``seconds`` is the one block that differs between runs, and is not compared.
+"""
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+from activity_classifier import ActivityClassifier, load_model
+from activity_classifier.corpus import load_labelled
+from activity_classifier.evaluation import evaluate_cv, evaluate_test
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "tests" / "data"
+N_BOOTSTRAP = 200
+
+
+def trim(metrics: dict[str, Any]) -> dict[str, Any]:
+    """Keep the first rows of the example lists (the files stay small; the structure stays complete)."""
+    metrics = json.loads(json.dumps(metrics))  # a deep copy (NaN survives the round trip)
+    for key in ("likely_label_errors", "misclassified"):
+        if key in metrics:
+            metrics[key] = metrics[key][:30]
+    metrics["rules"]["terms"] = metrics["rules"]["terms"][:60]
+    for rule in metrics["rules"]["rules"].values():
+        rule["errors"] = rule["errors"][:1]
+    return metrics
+
+
+def ids(data: Any) -> list[str]:
+    return [str(v) for v in data.frame["id"]]
+
+
+def generate() -> dict[str, dict[str, Any]]:
+    corpus = load_labelled()
+    holdout = load_labelled(ROOT / "data" / "holdout_activities.csv")
+    cv = evaluate_cv(
+        ActivityClassifier(),
+        corpus.texts,
+        corpus.labels,
+        corpus.groups,
+        ids=ids(corpus),
+        n_bootstrap=N_BOOTSTRAP,
+        with_learning_curve=True,
+        data_info=corpus.describe(),
+    )
+    test = evaluate_test(
+        load_model(),
+        holdout.texts,
+        holdout.labels,
+        groups=holdout.groups,
+        ids=ids(holdout),
+        baseline_data=(corpus.texts, corpus.labels),
+        n_bootstrap=N_BOOTSTRAP,
+        data_info=holdout.describe(),
+    )
+    return {"cv": trim(cv.to_dict()), "test": trim(test.to_dict())}
+
+
+def comparable(metrics: dict[str, Any]) -> dict[str, Any]:
+    """The metrics without the run-dependent timings, with NaN as None (as JSON stores it)."""
+
+    def fix(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: fix(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [fix(v) for v in value]
+        return None if isinstance(value, float) and math.isnan(value) else value
+
+    return fix({k: v for k, v in metrics.items() if k != "seconds"})
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args()
+    fresh = generate()
+    stale = []
+    for kind, metrics in fresh.items():
+        path = OUT / f"metrics_{kind}.json"
+        if args.check:
+            if comparable(json.loads(path.read_text("utf-8"))) != comparable(metrics):
+                stale.append(path.name)
+        else:
+            # Plain json.dumps keeps NaN: the report tests check that metrics.json writes it as null.
+            path.write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", "utf-8")
+            print(f"wrote {path}")
+    if stale:
+        print(f"out of date: {', '.join(stale)}; run python scripts/golden_metrics.py", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
