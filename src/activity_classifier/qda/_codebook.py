@@ -162,7 +162,7 @@ def code_elements(*, flat: bool = False) -> ET.Element:
                 {"guid": group_guid(group), "name": _group_name(group), "isCodable": "false", "color": info.color},
             )
             ET.SubElement(parent, "Description").text = xml_text(info.description)
-        for t in tax.by_group(group):
+        for t in (t for t in tax if t.group == group):
             code = ET.SubElement(
                 parent,
                 "Code",
@@ -183,7 +183,7 @@ def group_sets(*, project: bool) -> ET.Element:
     for group in ("informal", "formal"):
         s = ET.SubElement(sets, "Set", {"guid": guid(f"set:group:{group}"), "name": _group_name(group)})
         ET.SubElement(s, "Description").text = xml_text(_info(f"group:{group}").description)
-        for t in tax.by_group(group):
+        for t in (t for t in tax if t.group == group):
             ET.SubElement(s, "MemberCode", {ref: code_guid(t.slug)})
     return sets
 
