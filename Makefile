@@ -38,17 +38,20 @@ unit: install
 	$(BIN)/python -m pytest tests --pyargs activity_classifier
 	$(BIN)/python -m pytest -q -p no:cacheprovider --nbmake notebooks
 
-# Quality gate: the default model on the independent holdout, a little below today's figures
-# (hybrid macro-F1 0.949, kappa 0.944, lowest recall 0.853), so a regression fails CI.
+# Quality gate: the default model on the out-of-brief test set (writers and genres no training writer used),
+# a little below the measured figures (see README "How good is it?"), so a regression fails CI; the old
+# holdout must stay above 0.92 too.
 gate: install
-	$(BIN)/activity-classifier evaluate --test data/holdout_activities.csv --bootstrap 0 \
+	$(BIN)/activity-classifier evaluate --test data/test_out_of_brief.csv --bootstrap 0 \
+		--min-macro-f1 0.93 --min-kappa 0.92 --min-recall 0.80
+	$(BIN)/activity-classifier evaluate --test data/holdout_activities.csv --bootstrap 0 --no-baselines \
 		--min-macro-f1 0.92 --min-kappa 0.92 --min-recall 0.80
 
 test: lint typecheck unit gate
 
 # Maintainers: retrain the shipped default model on the bundled corpus.
 model: install
-	$(BIN)/activity-classifier train --output models/default
+	$(BIN)/activity-classifier train --group-column writer --output models/default
 
 datacard: $(STAMP)
 	$(BIN)/python scripts/data_card_tables.py --write

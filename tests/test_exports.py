@@ -53,6 +53,16 @@ PACKAGES = {
         "rule_analysis",
     ],
     "activity_classifier.evaluation.report": ["render_html", "render_markdown", "to_json", "write_report"],
+    "activity_classifier.qda": [
+        "GUID_NAMESPACE",
+        "ProjectSummary",
+        "code_guid",
+        "codebook_xml",
+        "project_xml",
+        "read_qdpx",
+        "write_codebook",
+        "write_project",
+    ],
 }
 CORE = [
     "analysis",
