@@ -228,9 +228,9 @@ class Gazetteer:
                     continue
                 parts = split_compound(piece)
                 for p in parts if len(parts) == 2 else ():
-                    term = self._single.get(p)
-                    if term is not None:
-                        found.append(self._make(term, view.lower[i], i, i + 1, part=True))
+                    part_term = self._single.get(p)
+                    if part_term is not None:
+                        found.append(self._make(part_term, view.lower[i], i, i + 1, part=True))
         return tuple(sorted(found, key=lambda m: m.start))
 
     def match(self, texts: Iterable[object]) -> list[tuple[GazetteerMatch, ...]]:
