@@ -27,6 +27,9 @@ CONFIGS = {
     "rules": {"gazetteer_rules": True},
     "features": {"gazetteer_features": True},
     "both": {"gazetteer_rules": True, "gazetteer_features": True},
+    # the gazetteer features at a smaller and a larger scale (rule_weight scales only them here)
+    "features_w0.1": {"gazetteer_features": True, "rule_weight": 0.1},
+    "features_w1.0": {"gazetteer_features": True, "rule_weight": 1.0},
 }
 METHODS = ("model", "hybrid", "rules")
 
@@ -36,7 +39,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default="data/labelled_activities.csv")
     parser.add_argument("--group-column", default="writer")
-    parser.add_argument("--configs", default=",".join(CONFIGS))
+    parser.add_argument("--configs", default="none,rules,features,both")
     parser.add_argument("--folds", type=int, default=5)
     args = parser.parse_args(argv)
     data = load_labelled(args.data, group_column=args.group_column, require_group=True)
