@@ -205,27 +205,30 @@ def test_estimator_stores_its_gazetteer(tiny_data):
 
 def test_estimator_without_gazetteer_uses_none(tiny_data):
     texts, labels = tiny_data
-    clf = ActivityClassifier(calibration_folds=2, gazetteer_rules=False).fit(texts, labels)
+    clf = ActivityClassifier(calibration_folds=2, gazetteer_rules=False, gazetteer_features=False)
+    clf.fit(texts, labels)
     assert clf.gazetteer_ is None and clf.rules_.gazetteer is None
     assert not any(n.startswith("gaz:") for n in clf._feature_names())
 
 
-def test_default_uses_the_gazetteer_in_the_rules_only(tiny_data):
+def test_default_uses_the_gazetteer_in_rules_and_features(tiny_data):
     texts, labels = tiny_data
     clf = ActivityClassifier(calibration_folds=2).fit(texts, labels)
     assert clf.gazetteer_ is not None and len(clf.gazetteer_) >= 600
     assert clf.rules_.gazetteer is clf.gazetteer_
-    assert not any(n.startswith("gaz:") for n in clf._feature_names())
+    assert clf._feature_names()[-len(clf.gazetteer_.feature_names()) :] == clf.gazetteer_.feature_names()
     text = ["Twee dagen op de onderwijsresearchdagen"]  # a gazetteer event, unknown to the lexicon
     assert clf.explain(text, method="rules")[0].label == "conference"
-    assert clf.set_params(gazetteer_rules=False).fit(texts, labels).explain(text, method="rules")[0].label is None
+    clf.set_params(gazetteer_rules=False).fit(texts, labels)
+    assert clf.explain(text, method="rules")[0].label is None
 
 
 def test_models_saved_before_the_gazetteer_load(tiny_data):
     texts, labels = tiny_data
-    clf = ActivityClassifier(calibration_folds=2, gazetteer_rules=False).fit(texts, labels)
+    clf = ActivityClassifier(calibration_folds=2, gazetteer_rules=False, gazetteer_features=False)
+    clf.fit(texts, labels)
     state = clf.__getstate__()
-    for key in ("gazetteer", "gazetteer_rules", "gazetteer_features"):
+    for key in ("gazetteer", "gazetteer_rules", "gazetteer_features", "gazetteer_weight"):
         state.pop(key)
     analyzer_state = state["analyzer_"].__getstate__()
     analyzer_state.pop("gazetteer")
