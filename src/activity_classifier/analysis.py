@@ -27,6 +27,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from .gazetteer import Gazetteer, GazetteerMatch
 from .rules import RuleResult, RuleSet
 from .text import (
     BLANK,
@@ -58,6 +59,8 @@ class Analysis:
         True when the raw text was longer than :data:`activity_classifier.text.MAX_TEXT_CHARS`.
     analyzer : str
         :attr:`Analyzer.key` of the analyzer that made it.
+    gazetteer : tuple of GazetteerMatch
+        The gazetteer terms found (empty when the analyzer has no gazetteer).
     """
 
     text: str
@@ -65,6 +68,7 @@ class Analysis:
     rules: RuleResult
     truncated: bool = False
     analyzer: str = ""
+    gazetteer: tuple[GazetteerMatch, ...] = ()
 
 
 class Analyzer:
@@ -79,13 +83,17 @@ class Analyzer:
     lemmas : mapping, optional
         ``word -> lemma`` pairs known in advance (a fitted model's vocabulary, see
         :func:`activity_classifier.text.lemma_table`); they give the same lemmas as simplemma, faster.
+    gazetteer : Gazetteer, optional
+        Matched in every text (:attr:`Analysis.gazetteer`); None: no gazetteer.
+    gazetteer_rules : bool, default=False
+        Also let the gazetteer's matches add evidence to the keyword rules.
 
     Attributes
     ----------
     rules : RuleSet
-        The keyword rules, built from ``lexicon``.
+        The keyword rules, built from ``lexicon`` (and given the gazetteer with ``gazetteer_rules``).
     key : str
-        Identifies the lexicon and pipeline: two analyzers with the same key analyse texts alike.
+        Identifies the lexicon, gazetteer and pipeline: two analyzers with the same key analyse texts alike.
     """
 
     def __init__(
@@ -93,30 +101,41 @@ class Analyzer:
         lexicon: Mapping[str, Any] | str | Path | None = None,
         pipeline: str = BLANK,
         lemmas: Mapping[str, str] | None = None,
+        gazetteer: Gazetteer | None = None,
+        gazetteer_rules: bool = False,
     ) -> None:
-        self.rules = RuleSet(lexicon, pipeline=pipeline)
+        self.rules = RuleSet(lexicon, pipeline=pipeline, gazetteer=gazetteer if gazetteer_rules else None)
         self.pipeline = pipeline
+        self.gazetteer = gazetteer
         self.lemmas = dict(lemmas or {})
         self.key = self._key()
         self._reset()
 
     @classmethod
-    def _from_rules(cls, rules: RuleSet, lemmas: Mapping[str, str] | None = None) -> Analyzer:
+    def _from_rules(
+        cls, rules: RuleSet, lemmas: Mapping[str, str] | None = None, gazetteer: Gazetteer | None = None
+    ) -> Analyzer:
         """Wrap an existing rule set (for models saved before analyzers existed)."""
         analyzer = cls.__new__(cls)
         analyzer.rules = rules
         analyzer.pipeline = rules.pipeline
+        analyzer.gazetteer = gazetteer
         analyzer.lemmas = dict(lemmas or {})
         analyzer.key = analyzer._key()
         analyzer._reset()
         return analyzer
 
     def with_lemmas(self, lemmas: Mapping[str, str]) -> Analyzer:
-        """Return an analyzer with the same rules (shared) and these known lemmas."""
-        return Analyzer._from_rules(self.rules, lemmas)
+        """Return an analyzer with the same rules and gazetteer (shared) and these known lemmas."""
+        return Analyzer._from_rules(self.rules, lemmas, self.gazetteer)
 
     def _key(self) -> str:
-        blob = json.dumps({"lexicon": self.rules.lexicon, "pipeline": self.pipeline}, sort_keys=True)
+        settings: dict[str, Any] = {"lexicon": self.rules.lexicon, "pipeline": self.pipeline}
+        if self.gazetteer is not None:
+            # Only then, so that analyzers without a gazetteer keep the keys they had before it existed.
+            settings["gazetteer"] = self.gazetteer.data
+            settings["gazetteer_rules"] = self.rules.gazetteer is not None
+        blob = json.dumps(settings, sort_keys=True)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
     def _reset(self) -> None:
@@ -129,6 +148,7 @@ class Analyzer:
         return {k: v for k, v in self.__dict__.items() if k not in ("_lemmatize", "_component", "_view_cache")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        state.setdefault("gazetteer", None)  # analyzers saved before the gazetteer existed
         self.__dict__.update(state)
         self._reset()
 
@@ -160,13 +180,15 @@ class Analyzer:
         out = []
         for original, text, doc in zip(raw, cleaned, self._docs(cleaned, batch_size), strict=True):
             view = token_view(doc, self._lemmatize, self._view_cache)
+            gaz = self.gazetteer.match_doc(doc, view) if self.gazetteer is not None else ()
             out.append(
                 Analysis(
                     text=text,
                     lemmas=view.words,
-                    rules=self.rules.apply_doc(doc, view),
+                    rules=self.rules.apply_doc(doc, view, gazetteer_matches=gaz),
                     truncated=len(" ".join(original.split())) > MAX_TEXT_CHARS,
                     analyzer=self.key,
+                    gazetteer=gaz,
                 )
             )
         return out

@@ -38,6 +38,7 @@ from sklearn.utils.validation import check_is_fitted
 from .analysis import Analysis, Analyzer
 from .exceptions import InputDataError, NotFittedError, UnknownLabelError
 from .features import CharTransformer, char_ngrams, word_ngrams
+from .gazetteer import Gazetteer
 from .policy import METHODS, Method, PolicySettings, Prediction, decide, rule_proba
 from .rules import RuleSet
 from .taxonomy import get_taxonomy
@@ -107,6 +108,20 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         ``scripts/tune_settings.py``). The rules still act in the hybrid policy.
     rule_weight : float, default=0.3
         Scale of the rule features relative to the TF-IDF features.
+    gazetteer : str, Path, mapping or None, default=None
+        Gazetteer of Dutch education names (see :mod:`activity_classifier.gazetteer`); None uses the
+        packaged one. Used only when ``gazetteer_rules`` or ``gazetteer_features`` is on; it is then stored
+        with the fitted model.
+    gazetteer_rules : bool, default=True
+        Let gazetteer matches add evidence to the keyword rules (and so to the hybrid policy).
+    gazetteer_features : bool, default=True
+        Also use the gazetteer's match counts per type and per kind as features, scaled like the rule
+        features (``log1p(count) * gazetteer_weight``).
+    gazetteer_weight : float, default=0.1
+        Scale of the gazetteer features relative to the TF-IDF features. Both gazetteer uses are on by
+        default: in writer-grouped 5-fold cross-validation on the training corpus the rules' macro-F1 rose
+        from 0.663 to 0.682 and the hybrid's from 0.933 to 0.935 (0.925 at weight 0.3, 0.916 at 1.0; the
+        weight was chosen on that same cross-validation); see ``scripts/gazetteer_ablation.py``.
     calibration : {"temperature", "sigmoid", "isotonic"} or None, default="temperature"
         Probability calibration on internal stratified cross-validation. None gives uncalibrated
         probabilities (a softmax of the decision values), for quick experiments only.
@@ -127,6 +142,8 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         dictionary (a start-up cost of about 0.3 s).
     rules_ : RuleSet
         The keyword rules (``analyzer_.rules``).
+    gazetteer_ : Gazetteer or None
+        The gazetteer (``analyzer_.gazetteer``); None when neither gazetteer use is on.
     word_vectorizer_, char_vectorizer_ : TfidfVectorizer
         The fitted vectorizers (``char_vectorizer_`` is None without character features).
     estimator_ : CalibratedClassifierCV or LinearSVC
@@ -146,6 +163,10 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         char_features: bool = True,
         rule_features: bool = False,
         rule_weight: float = 0.3,
+        gazetteer: Mapping[str, Any] | str | Path | None = None,
+        gazetteer_rules: bool = True,
+        gazetteer_features: bool = True,
+        gazetteer_weight: float = 0.1,
         calibration: str | None = "temperature",
         calibration_folds: int = 3,
         accept_threshold: float = 0.6,
@@ -161,6 +182,10 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.char_features = char_features
         self.rule_features = rule_features
         self.rule_weight = rule_weight
+        self.gazetteer = gazetteer
+        self.gazetteer_rules = gazetteer_rules
+        self.gazetteer_features = gazetteer_features
+        self.gazetteer_weight = gazetteer_weight
         self.calibration = calibration
         self.calibration_folds = calibration_folds
         self.accept_threshold = accept_threshold
@@ -191,7 +216,10 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         Analyse texts once with it and pass the result to :meth:`fit` as ``analysis`` (cross-validation
         does so for every fold); :meth:`fit` builds one the same way.
         """
-        return Analyzer(self.lexicon, pipeline=self.pipeline)
+        gazetteer = None
+        if self.gazetteer_rules or self.gazetteer_features:
+            gazetteer = Gazetteer(self.gazetteer, pipeline=self.pipeline)
+        return Analyzer(self.lexicon, pipeline=self.pipeline, gazetteer=gazetteer, gazetteer_rules=self.gazetteer_rules)
 
     def fit(self, X: Any, y: Any, *, analysis: Sequence[Analysis] | None = None) -> ActivityClassifier:
         """Fit the classifier.
@@ -248,7 +276,7 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
         self._char_transformer: CharTransformer | None = None
         self._feature_names_cache: list[str] | None = None
-        self.analyzer_ = analyzer.with_lemmas(self._vocabulary_lemmas(docs, analyzer.rules))
+        self.analyzer_ = analyzer.with_lemmas(self._vocabulary_lemmas(docs, analyzer))
         self.word_vectorizer_ = TfidfVectorizer(analyzer=word_ngrams, sublinear_tf=True, min_df=1)
         self.word_vectorizer_.fit(docs)
         self.char_vectorizer_ = None
@@ -272,11 +300,13 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.n_train_ = len(texts)
         return self
 
-    def _vocabulary_lemmas(self, docs: Sequence[Analysis], rules: RuleSet) -> dict[str, str]:
+    def _vocabulary_lemmas(self, docs: Sequence[Analysis], analyzer: Analyzer) -> dict[str, str]:
         make_doc = get_pipeline(self.pipeline).make_doc  # tokenizes exactly as prediction will
-        lexicon = rules.lexicon
+        lexicon = analyzer.rules.lexicon
         texts = [d.text for d in docs] + list(lexicon["dismissals"])
         texts += [t for entry in lexicon["types"].values() for terms in entry.values() for t in terms]
+        if analyzer.gazetteer is not None:
+            texts += list(analyzer.gazetteer.entries)
         words: set[str] = set()
         for text in texts:
             for token in make_doc(text):
@@ -295,6 +325,9 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             scores = self.rules_.score_matrix([d.rules for d in docs])
             # log1p keeps many weak matches from outweighing one strong one.
             blocks.append(sp.csr_matrix(np.log1p(scores) * self.rule_weight))
+        if self.gazetteer_features:
+            counts = self._gazetteer().count_matrix([d.gazetteer for d in docs])
+            blocks.append(sp.csr_matrix(np.log1p(counts) * self.gazetteer_weight))
         return sp.hstack(blocks, format="csr")
 
     # -- prediction --------------------------------------------------------------------------------
@@ -311,7 +344,21 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         """The keyword rules of the fitted model."""
         return self.analyzer_.rules
 
+    @property
+    def gazetteer_(self) -> Gazetteer | None:
+        """The gazetteer of the fitted model (None when neither gazetteer use is on)."""
+        return self.analyzer_.gazetteer
+
+    def _gazetteer(self) -> Gazetteer:
+        gazetteer = self.gazetteer_
+        if gazetteer is None:  # pragma: no cover - build_analyzer gives one whenever the features are on
+            raise RuntimeError("gazetteer features need a gazetteer")
+        return gazetteer
+
     def __setstate__(self, state: dict[str, Any]) -> None:
+        # Models saved before the gazetteer existed have no gazetteer settings: they used none.
+        old = {"gazetteer": None, "gazetteer_rules": False, "gazetteer_features": False, "gazetteer_weight": 0.1}
+        state = {**old, **state}
         # Models saved before the Analyzer existed hold their rules and lemma table as attributes.
         if "analyzer_" not in state and "rules_" in state:
             state = dict(state)
@@ -453,6 +500,8 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                 names += ["char:" + str(n) for n in self.char_vectorizer_.get_feature_names_out()]
             if self.rule_features:
                 names += [f"rule:{s}" for s in self.rules_.slugs]
+            if self.gazetteer_features:
+                names += self._gazetteer().feature_names()
             self._feature_names_cache = names
         assert self._feature_names_cache is not None
         return self._feature_names_cache

@@ -146,6 +146,8 @@ def save_model(
         params = model.get_params()
         if params.get("lexicon") is not None and not isinstance(params["lexicon"], str | Path):
             params["lexicon"] = "custom mapping (stored in the model)"
+        if params.get("gazetteer") is not None and not isinstance(params["gazetteer"], str | Path):
+            params["gazetteer"] = "custom mapping (stored in the model)"
         metadata = {
             "format_version": FORMAT_VERSION,
             "package": {"name": "activity-classifier", "version": __version__},

@@ -6,6 +6,12 @@ Each rule scores one type from the words and phrases of ``lexicon.toml`` (matche
 negation precedes it in the same sentence (``geen webinar gevolgd``) or when the sentence dismisses the
 activity (``het congres ging niet door``).
 
+A rule set may also be given a :class:`~activity_classifier.gazetteer.Gazetteer`: its matches then add
+evidence for their type (a whole term weighs as a strong term, a compound part as a weak one), and the
+longest match wins over the lexicon as well: a lexicon term inside a longer gazetteer phrase, or a compound
+head of a word that the gazetteer matched whole, does not count (``workshop gegeven`` is the tasks_roles
+``workshop geven``, ``examentraining`` is no ``training``).
+
 Examples
 --------
 >>> from activity_classifier.rules import RuleSet
@@ -33,6 +39,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from .exceptions import LexiconError
+from .gazetteer import Gazetteer, GazetteerMatch
 from .taxonomy import get_taxonomy
 from .text import BLANK, TokenView, clean_text, get_pipeline, split_compound, text_lexicon, token_view
 
@@ -162,11 +169,19 @@ class RuleSet:
         The lexicon (see :func:`load_lexicon`); ``None`` uses the packaged one.
     pipeline : str, default="blank"
         Name of the spaCy pipeline, see :func:`activity_classifier.text.get_pipeline`.
+    gazetteer : Gazetteer, optional
+        When given, its matches add evidence for their type (see the module docstring).
     """
 
-    def __init__(self, lexicon: Mapping[str, Any] | str | Path | None = None, pipeline: str = BLANK) -> None:
+    def __init__(
+        self,
+        lexicon: Mapping[str, Any] | str | Path | None = None,
+        pipeline: str = BLANK,
+        gazetteer: Gazetteer | None = None,
+    ) -> None:
         self.lexicon = load_lexicon(lexicon)
         self.pipeline = pipeline
+        self.gazetteer = gazetteer
         self.slugs = get_taxonomy().slugs
         self.rules = tuple(
             KeywordRule(
@@ -189,6 +204,10 @@ class RuleSet:
         state = self.__dict__.copy()
         state["_matcher"] = None
         return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state.setdefault("gazetteer", None)  # rule sets saved before the gazetteer existed
+        self.__dict__.update(state)
 
     def _build_matcher(self) -> PhraseMatcher:
         nlp = get_pipeline(self.pipeline)
@@ -219,10 +238,28 @@ class RuleSet:
                     return True
         return False
 
-    def apply_doc(self, doc: Doc, view: TokenView | None = None) -> RuleResult:
-        """Apply every rule to one processed doc (``view``: its :func:`token_view`, if already read)."""
+    def apply_doc(
+        self,
+        doc: Doc,
+        view: TokenView | None = None,
+        gazetteer_matches: Sequence[GazetteerMatch] | None = None,
+    ) -> RuleResult:
+        """Apply every rule to one processed doc.
+
+        ``view``: its :func:`token_view`, if already read; ``gazetteer_matches``: what this rule set's
+        gazetteer found in it, if already matched (ignored without a gazetteer).
+        """
         if view is None:
             view = token_view(doc)
+        gaz: Sequence[GazetteerMatch] = ()
+        if self.gazetteer is not None:
+            gaz = self.gazetteer.match_doc(doc, view) if gazetteer_matches is None else gazetteer_matches
+        whole = [(m.start, m.end) for m in gaz if not m.part]
+        whole_tokens = {i for s, e in whole for i in range(s, e)}
+
+        def inside_longer(start: int, end: int) -> bool:
+            return any(s <= start and end <= e and e - s > end - start for s, e in whole)
+
         vocab = doc.vocab
         raw = self.matcher(doc)
         dismissed_sents = {view.sentence[s] for m, s, _ in raw if vocab.strings[m] == _DISMISSAL}
@@ -241,8 +278,14 @@ class RuleSet:
             if key == _DISMISSAL:
                 continue
             slug, term = key.split("|", 1)
+            if whole and inside_longer(start, end):
+                continue
             hit(slug, " ".join(view.lower[start:end]), self._weights[(slug, term)], start)
+        for m in gaz:
+            hit(m.type, m.text, WEAK_WEIGHT if m.part else STRONG_WEIGHT, m.start)
         for i, lemma in enumerate(view.lemma):
+            if i in whole_tokens:
+                continue
             parts = split_compound(lemma)
             if len(parts) == 2:
                 for slug in self._heads.get(parts[1], ()):
