@@ -149,6 +149,11 @@ def test_new_models_are_skops_and_load_without_trust(fitted, tmp_path, monkeypat
     monkeypatch.undo()
     texts = ["Webinar over toetsen gevolgd", "Artikel gelezen", ""]
     assert [p.as_dict() for p in loaded.explain(texts)] == [p.as_dict() for p in fitted.explain(texts)]
+    # Vocabularies and the lemma table travel as JSON strings (fast to read); they come back whole.
+    assert loaded.word_vectorizer_.vocabulary_ == fitted.word_vectorizer_.vocabulary_
+    assert loaded.char_vectorizer_.vocabulary_ == fitted.char_vectorizer_.vocabulary_
+    assert loaded.analyzer_.lemmas == fitted.analyzer_.lemmas and loaded.analyzer_.lemmas
+    assert fitted.word_vectorizer_.vocabulary_  # saving left the fitted model as it was
 
 
 def test_train_writes_the_new_format(tmp_path, capsys):
