@@ -218,7 +218,7 @@ def test_damaged_model_is_a_one_line_error(trained, tmp_path):
 
     broken = tmp_path / "broken"
     shutil.copytree(trained, broken)
-    with open(broken / "model.joblib", "r+b") as fh:
+    with open(broken / "model.skops", "r+b") as fh:
         fh.seek(100)
         fh.write(b"XXXX")
     good = tmp_path / "good.csv"
@@ -226,7 +226,7 @@ def test_damaged_model_is_a_one_line_error(trained, tmp_path):
     out = tmp_path / "out.csv"
     one_line_error(
         run_cli("predict", str(good), "--output", str(out), "--model", str(broken)),
-        "model.joblib",
+        "model.skops",
         "SHA-256 does not match",
     )
     one_line_error(

@@ -105,29 +105,32 @@ def test_sklearn_minor_version_mismatch_is_a_clear_error(saved):
 
 
 def test_format_bump_keeps_old_artifacts_loading(saved, monkeypatch):
-    """Simulate the next format version: a migration upgrades version-1 metadata on load."""
+    """Simulate the next format version: a migration upgrades the current metadata on load."""
+    current = persistence.FORMAT_VERSION
 
-    def migrate_1_to_2(meta):
-        meta = dict(meta, format_version=2)
-        meta["labels_v2"] = meta.pop("labels")
+    def migrate(meta):
+        meta = dict(meta, format_version=current + 1)
+        meta["labels_next"] = meta.pop("labels")
         return meta
 
-    monkeypatch.setattr(persistence, "FORMAT_VERSION", 2)
-    monkeypatch.setitem(persistence._MIGRATIONS, 1, migrate_1_to_2)
+    monkeypatch.setattr(persistence, "FORMAT_VERSION", current + 1)
+    monkeypatch.setitem(persistence._MIGRATIONS, current, migrate)
     model = load_model(saved)
-    assert model.metadata_["format_version"] == 2 and "labels_v2" in model.metadata_
+    assert model.metadata_["format_version"] == current + 1 and "labels_next" in model.metadata_
     assert model.predict(["Webinar gevolgd"]).tolist() == ["pd_programme"]
 
 
 def test_missing_migration_is_a_clear_error(saved, monkeypatch):
-    monkeypatch.setattr(persistence, "FORMAT_VERSION", 2)
-    with pytest.raises(ModelVersionError, match="format 1 can no longer be read"):
+    current = persistence.FORMAT_VERSION
+    monkeypatch.setattr(persistence, "FORMAT_VERSION", current + 1)
+    with pytest.raises(ModelVersionError, match=f"format {current} can no longer be read"):
         read_metadata(saved)
 
 
-def test_committed_format1_fixture_still_loads():
-    model = load_model(FIXTURE_V1)
-    assert model.metadata_["format_version"] == 1
+def test_committed_format1_fixture_still_loads_when_trusted():
+    model = load_model(FIXTURE_V1, trust=True)
+    assert model.metadata_["format_version"] == persistence.FORMAT_VERSION  # migrated on load
+    assert model.metadata_["model_file"]["format"] == "joblib"
     assert model.predict(["Twee dagen naar het congres"]).tolist() == ["conference"]
 
 

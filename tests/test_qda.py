@@ -259,7 +259,7 @@ def cached_model(default_model, monkeypatch):
     import activity_classifier.persistence as persistence
 
     real = persistence.load_model
-    monkeypatch.setattr(persistence, "load_model", lambda d=None: default_model if d is None else real(d))
+    monkeypatch.setattr(persistence, "load_model", lambda d=None, **kw: default_model if d is None else real(d, **kw))
 
 
 def test_round_trip_on_the_example_reports(tmp_path, capsys, cached_model):

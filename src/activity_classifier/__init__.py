@@ -25,6 +25,7 @@ from .exceptions import (
     InputDataError,
     ModelArtifactError,
     ModelIntegrityError,
+    ModelTrustError,
     UnknownLabelError,
 )
 from .taxonomy import ActivityType, Taxonomy, get_taxonomy
@@ -42,6 +43,7 @@ __all__ = [
     "InputDataError",
     "ModelArtifactError",
     "ModelIntegrityError",
+    "ModelTrustError",
     "Prediction",
     "Taxonomy",
     "UnknownLabelError",

@@ -144,11 +144,16 @@ class Analyzer:
         self._view_cache: ViewCache = {}
 
     def __getstate__(self) -> dict[str, Any]:
-        # The lemmatizer and the caches are rebuilt after unpickling instead of being stored.
-        return {k: v for k, v in self.__dict__.items() if k not in ("_lemmatize", "_component", "_view_cache")}
+        # The lemmatizer and the caches are rebuilt after loading instead of being stored. The lemma table
+        # is stored as one JSON string: skops writes a dict entry by entry, which is slow to read back.
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_lemmatize", "_component", "_view_cache")}
+        state["lemmas"] = json.dumps(self.lemmas, ensure_ascii=False)
+        return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         state.setdefault("gazetteer", None)  # analyzers saved before the gazetteer existed
+        if isinstance(state.get("lemmas"), str):
+            state = dict(state, lemmas=json.loads(state["lemmas"]))
         self.__dict__.update(state)
         self._reset()
 

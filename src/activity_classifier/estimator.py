@@ -20,6 +20,8 @@ Examples
 
 from __future__ import annotations
 
+import copy
+import json
 import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -359,13 +361,15 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         # Models saved before the gazetteer existed have no gazetteer settings: they used none.
         old = {"gazetteer": None, "gazetteer_rules": False, "gazetteer_features": False, "gazetteer_weight": 0.1}
         state = {**old, **state}
+        vocabularies = state.pop("_vocabularies", {})
         # Models saved before the Analyzer existed hold their rules and lemma table as attributes.
         if "analyzer_" not in state and "rules_" in state:
-            state = dict(state)
             rules = state.pop("rules_")
             state.pop("lexicon_", None)
             state["analyzer_"] = Analyzer._from_rules(rules, state.pop("lemma_table_", {}))
         super().__setstate__(state)
+        for name, terms in vocabularies.items():
+            getattr(self, name).vocabulary_ = {term: i for i, term in enumerate(json.loads(terms))}
 
     def analyse(self, X: Any) -> list[Analysis]:
         """Process texts once (lemmas and rule matches) for reuse as ``analysis=`` in the methods below."""
@@ -510,4 +514,17 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         state = self.__dict__.copy()
         state.pop("_feature_names_cache", None)
         state.pop("_char_transformer", None)
+        # skops writes a dict entry by entry: the default model's vocabularies made a 76 MB schema that took
+        # 11 s to read. Each vocabulary travels as one JSON string of its terms in column order instead.
+        vocabularies = {}
+        for name in ("word_vectorizer_", "char_vectorizer_"):
+            vectorizer: Any = state.get(name)
+            vocabulary = getattr(vectorizer, "vocabulary_", None)
+            if isinstance(vocabulary, dict):
+                vectorizer = copy.copy(vectorizer)
+                del vectorizer.vocabulary_
+                state[name] = vectorizer
+                vocabularies[name] = json.dumps(sorted(vocabulary, key=vocabulary.__getitem__), ensure_ascii=False)
+        if vocabularies:
+            state["_vocabularies"] = vocabularies
         return state

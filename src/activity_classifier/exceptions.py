@@ -12,6 +12,7 @@ error it resembles, so ``except ValueError`` keeps working for callers that do n
     ├── NotFittedError(ActivityClassifierError, sklearn NotFittedError)  predict before fit
     └── ModelArtifactError(ActivityClassifierError, OSError)    a saved model that cannot be trusted or read
         ├── ModelIntegrityError                                 hash mismatch: damaged or altered file
+        ├── ModelTrustError                                     could run code: an untrusted type or a pickle
         └── ModelVersionError                                   written by an incompatible version
 
 The command-line interface turns any :class:`ActivityClassifierError` into a one-line message and exit
@@ -29,6 +30,7 @@ __all__ = [
     "LexiconError",
     "ModelArtifactError",
     "ModelIntegrityError",
+    "ModelTrustError",
     "ModelVersionError",
     "NotFittedError",
     "PipelineError",
@@ -141,7 +143,16 @@ class ModelArtifactError(ActivityClassifierError, OSError):
 class ModelIntegrityError(ModelArtifactError):
     """A model file's SHA-256 does not match its metadata: it is damaged or was altered.
 
-    Such a file is never unpickled, because loading a joblib file can execute code.
+    Such a file is never read.
+    """
+
+
+class ModelTrustError(ModelArtifactError):
+    """A model file is not loaded because loading it could run code.
+
+    Either it names a type outside the trusted list (:data:`activity_classifier.persistence.TRUSTED_TYPES`),
+    or it is a pickle from outside this package and the caller did not pass ``trust=True``
+    (``--trust-model``).
     """
 
 

@@ -2,16 +2,29 @@
 
 A model directory holds two files::
 
-    model.joblib     the fitted ActivityClassifier (joblib pickle)
+    model.skops      the fitted ActivityClassifier, written with skops.io (no pickle)
     metadata.json    format version, library versions, pipeline, labels, training data hash,
-                     settings, cross-validated metrics, creation time, and the model file's SHA-256
+                     settings, cross-validated metrics, creation time, and the model file's name, format
+                     and SHA-256
 
-Loading reads ``metadata.json`` first and checks the SHA-256 of ``model.joblib`` *before* unpickling it:
-joblib can execute code while loading, so a damaged or altered file is refused
-(:class:`~activity_classifier.exceptions.ModelIntegrityError`). A model written with another
-scikit-learn minor version is refused with a message saying which version to install
-(:class:`~activity_classifier.exceptions.ModelVersionError`). Older metadata formats are upgraded on load by
-the functions in ``_MIGRATIONS``, so artifacts keep loading when the format changes.
+Loading never runs code from the model folder. ``model.skops`` is read with :func:`skops.io.load`, which
+rebuilds objects from a JSON schema and arrays instead of unpickling them, and only if every type the file
+names is in :data:`TRUSTED_TYPES` (this package's classes and functions and the scikit-learn types a fitted
+model holds) or among the scikit-learn, NumPy and SciPy types skops trusts itself; any other type is
+refused with :class:`~activity_classifier.exceptions.ModelTrustError` naming it.
+
+Models of format 1 (before skops) are a joblib pickle, ``model.joblib``, and unpickling can execute
+arbitrary code: only the default model shipped inside this package is loaded without asking; any other is
+refused (:class:`~activity_classifier.exceptions.ModelTrustError`) unless the caller passes ``trust=True``
+(``--trust-model`` on the command line). Retraining, or loading with ``trust=True`` and saving again,
+writes the new format.
+
+The SHA-256 of the model file is checked *before* it is read, so a damaged file is refused
+(:class:`~activity_classifier.exceptions.ModelIntegrityError`); the hash catches damage, not an attacker,
+who can rewrite both files. A model written with another scikit-learn minor version is refused with a
+message saying which version to install (:class:`~activity_classifier.exceptions.ModelVersionError`).
+Older metadata formats are upgraded on load by the functions in ``_MIGRATIONS``, so artifacts keep loading
+when the format changes.
 
 Pickles refer to classes by module path. Models saved before the package was split into sub-packages
 name ``activity_classifier.model.ActivityClassifier``; while such a file is unpickled, the old module
@@ -30,6 +43,7 @@ import shutil
 import sys
 import tempfile
 import warnings
+import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -37,13 +51,12 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import joblib
 import sklearn
 
 from ._json import json_safe
 from ._version import __version__
 from .estimator import ActivityClassifier
-from .exceptions import ModelArtifactError, ModelIntegrityError, ModelVersionError
+from .exceptions import ModelArtifactError, ModelIntegrityError, ModelTrustError, ModelVersionError
 from .text import get_pipeline, pipeline_info
 
 if TYPE_CHECKING:
@@ -53,6 +66,7 @@ __all__ = [
     "FORMAT_VERSION",
     "METADATA_FILE",
     "MODEL_FILE",
+    "TRUSTED_TYPES",
     "default_model_dir",
     "file_sha256",
     "load_model",
@@ -62,12 +76,42 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
-MODEL_FILE = "model.joblib"
+#: 2: the model is written with skops.io (``model.skops``); 1: a joblib pickle (``model.joblib``).
+FORMAT_VERSION = 2
+MODEL_FILE = "model.skops"
 METADATA_FILE = "metadata.json"
+#: The pickle of format 1 models.
+PICKLE_FILE = "model.joblib"
+
+#: Types a ``model.skops`` file may name besides those skops trusts itself (scikit-learn estimators,
+#: NumPy arrays and dtypes, SciPy sparse matrices, Python containers): this package's classes and the
+#: functions its vectorizers call, and the scikit-learn helpers a calibrated model holds.
+TRUSTED_TYPES: tuple[str, ...] = (
+    "activity_classifier.analysis.Analyzer",
+    "activity_classifier.estimator.ActivityClassifier",
+    "activity_classifier.features.char_ngrams",
+    "activity_classifier.features.word_ngrams",
+    "activity_classifier.rules.KeywordRule",
+    "activity_classifier.rules.RuleSet",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.calibration._TemperatureScaling",
+    "sklearn.isotonic.IsotonicRegression",
+    "sklearn.model_selection._split.StratifiedKFold",
+)
+
+
+def _migrate_1_to_2(meta: dict[str, Any]) -> dict[str, Any]:
+    """Format 1 stored a joblib pickle; say so, so that loading treats it as one."""
+    model_file = meta.get("model_file")
+    model_file = dict(model_file) if isinstance(model_file, Mapping) else {}
+    model_file.setdefault("name", PICKLE_FILE)
+    model_file["format"] = "joblib"
+    return dict(meta, format_version=2, model_file=model_file)
+
 
 #: ``version -> function`` upgrading metadata of that format version to the next one.
-_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _migrate_1_to_2}
 
 #: Old module path -> the module that holds its pickled classes now (package 0.1.0 had flat modules).
 _RENAMED_MODULES = {"activity_classifier.model": "activity_classifier.estimator"}
@@ -140,9 +184,12 @@ def save_model(
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     tmp.chmod(0o755)  # mkdtemp makes it private; a model directory is meant to be shared
+    import skops
+    import skops.io as sio
+
     try:
         model_path = tmp / MODEL_FILE
-        joblib.dump(model, model_path, compress=3)
+        sio.dump(model, model_path, compression=zipfile.ZIP_DEFLATED, compresslevel=6)
         params = model.get_params()
         if params.get("lexicon") is not None and not isinstance(params["lexicon"], str | Path):
             params["lexicon"] = "custom mapping (stored in the model)"
@@ -154,12 +201,13 @@ def save_model(
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "python_version": platform.python_version(),
             "sklearn_version": sklearn.__version__,
+            "skops_version": skops.__version__,
             "pipeline": pipeline_info(get_pipeline(model.pipeline)).as_dict(),
             "labels": [str(c) for c in model.classes_],
             "training_data": json_safe(dict(training_data or {"rows": model.n_train_})),
             "settings": json_safe(params),
             "metrics": json_safe(dict(metrics or {})),
-            "model_file": {"name": MODEL_FILE, "sha256": file_sha256(model_path)},
+            "model_file": {"name": MODEL_FILE, "format": "skops", "sha256": file_sha256(model_path)},
         }
         (tmp / METADATA_FILE).write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", "utf-8")
         if dest.exists():
@@ -214,13 +262,47 @@ def _minor(version: str) -> tuple[str, ...]:
     return tuple(version.split(".")[:2])
 
 
-def load_model(directory: str | Path | None = None) -> ActivityClassifier:
-    """Load a saved model after verifying its hash and library versions.
+def _is_shipped_default(directory: Path) -> bool:
+    """Tell whether ``directory`` is the default model of this package (the only pickle loaded untrusted)."""
+    try:
+        return directory.resolve() == default_model_dir().resolve()
+    except OSError:
+        return False
+
+
+def _load_skops(model_path: Path) -> Any:
+    import skops.io as sio
+
+    try:
+        types = sio.get_untrusted_types(file=model_path)
+    except Exception as exc:
+        raise ModelArtifactError(f"{model_path}: not a readable skops file ({exc.__class__.__name__})") from exc
+    untrusted = sorted(set(types) - set(TRUSTED_TYPES))
+    if untrusted:
+        raise ModelTrustError(
+            f"{model_path}: refusing to load untrusted type{'s' if len(untrusted) > 1 else ''} "
+            f"{', '.join(untrusted)} (a model may hold only activity-classifier and scikit-learn types)"
+        )
+    return sio.load(model_path, trusted=list(types))
+
+
+def _load_pickle(model_path: Path) -> Any:
+    import joblib
+
+    with _renamed_modules():
+        return joblib.load(model_path)
+
+
+def load_model(directory: str | Path | None = None, *, trust: bool = False) -> ActivityClassifier:
+    """Load a saved model after verifying its hash, its types and its library versions.
 
     Parameters
     ----------
     directory : str or Path, optional
         A directory written by :func:`save_model`; the shipped default model when omitted.
+    trust : bool, default=False
+        Also load a format 1 model (a joblib pickle) from outside this package. Unpickling runs whatever
+        code the file holds: pass True only for a model folder whose writer you trust.
 
     Returns
     -------
@@ -232,21 +314,30 @@ def load_model(directory: str | Path | None = None) -> ActivityClassifier:
     ModelArtifactError
         If files are missing or unreadable.
     ModelIntegrityError
-        If ``model.joblib`` does not match the SHA-256 in the metadata (it is then never unpickled).
+        If the model file does not match the SHA-256 in the metadata (it is then never read).
+    ModelTrustError
+        If the model file names a type outside :data:`TRUSTED_TYPES`, or is a pickle and ``trust`` is
+        False (it is then never unpickled).
     ModelVersionError
         If the format is newer than this package, or scikit-learn's minor version differs.
     """
     d = Path(directory) if directory is not None else default_model_dir()
     meta = read_metadata(d)
     model_file = meta.get("model_file", {})
-    model_path = d / str(model_file.get("name", MODEL_FILE))
+    fmt = str(model_file.get("format", "skops"))
+    model_path = d / str(model_file.get("name", MODEL_FILE if fmt == "skops" else PICKLE_FILE))
     if not model_path.is_file():
         raise ModelArtifactError(f"{d}: model file {model_path.name} is missing")
+    if fmt != "skops" and not (trust or _is_shipped_default(d)):
+        raise ModelTrustError(
+            f"{model_path}: an old-format model (a pickle, which can run code when loaded) is not loaded; "
+            "retrain it with 'activity-classifier train', or pass --trust-model (trust=True) if you trust "
+            "whoever wrote this folder"
+        )
     expected = model_file.get("sha256")
     if not expected or file_sha256(model_path) != expected:
         raise ModelIntegrityError(
-            f"{model_path}: SHA-256 does not match metadata.json; the file is damaged or was altered, "
-            "and is not loaded (loading it could run code)"
+            f"{model_path}: SHA-256 does not match metadata.json; the file is damaged or was altered, and is not loaded"
         )
     saved_sklearn = str(meta.get("sklearn_version", "unknown"))
     if _minor(saved_sklearn) != _minor(sklearn.__version__):
@@ -258,8 +349,9 @@ def load_model(directory: str | Path | None = None) -> ActivityClassifier:
         with warnings.catch_warnings():
             # A patch-level difference is fine; sklearn warns about any difference at all.
             warnings.simplefilter("ignore", category=sklearn.exceptions.InconsistentVersionWarning)
-            with _renamed_modules():
-                model = joblib.load(model_path)
+            model = _load_skops(model_path) if fmt == "skops" else _load_pickle(model_path)
+    except ModelArtifactError:
+        raise
     except Exception as exc:
         raise ModelArtifactError(f"{model_path}: cannot load model ({exc.__class__.__name__}: {exc})") from exc
     if not isinstance(model, ActivityClassifier):

@@ -200,9 +200,11 @@ class RuleSet:
                 self._heads.setdefault(head, []).append(rule.name)
 
     def __getstate__(self) -> dict[str, Any]:
-        # spaCy matchers hold a vocabulary; rebuild them after unpickling instead of storing them.
+        # spaCy matchers hold a vocabulary; rebuild them after loading instead of storing them. The term
+        # weights are rebuilt with the matcher (and their tuple keys cannot be stored by skops).
         state = self.__dict__.copy()
         state["_matcher"] = None
+        state["_weights"] = {}
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:

@@ -7,17 +7,33 @@ naming the file, the row (counted as a spreadsheet does: the header is row 1) an
 
 Writing is atomic: the table goes to a temporary file in the target folder, which is then renamed, so a
 failure never leaves a half-written output, and an input is never overwritten.
+
+Texts that look like formulas
+-----------------------------
+Excel runs a cell that begins with ``=`` as a formula, and in a CSV file also one that begins with ``+``,
+``-``, ``@``, a tab or a carriage return (``=HYPERLINK(...)``, ``=cmd|' /C calc'!A0``, ``+31 6 ...``). The
+library therefore
+
+* writes every text of an ``.xlsx`` file as a string cell, never a formula (:func:`string_cells`), and
+  marks those that Excel would re-evaluate when an annotator edits them with Excel's own text marker
+  (``quotePrefix``), which is a style and not part of the value;
+* prefixes such a CSV cell with one apostrophe, as OWASP recommends (:func:`neutralise_formula`); a text
+  that already begins with apostrophes before such a character gets one more, so the rule is reversible;
+* takes exactly that one apostrophe away again when it reads a CSV file (:func:`restore_formula`), so a
+  text comes back byte for byte. Numbers are written as numbers.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import tempfile
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -26,11 +42,15 @@ from .exceptions import EmptyInputError, InputDataError
 __all__ = [
     "CSV_SUFFIXES",
     "EXCEL_SUFFIXES",
+    "FORMULA_TRIGGERS",
     "atomic_write",
     "decode_text",
     "find_column",
+    "neutralise_formula",
     "read_table",
+    "restore_formula",
     "sheet_row",
+    "string_cells",
     "write_table",
 ]
 
@@ -39,6 +59,82 @@ EXCEL_SUFFIXES = (".xlsx",)
 _ENCODINGS = ("utf-8-sig", "cp1252")
 #: Refuse input files larger than this; a learner-report table is far smaller.
 MAX_INPUT_BYTES = 200 * 1024 * 1024
+
+
+#: First characters that make Excel read a CSV cell as a formula (OWASP, "CSV Injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_MARK = "'"
+
+
+def _looks_like_formula(text: str) -> bool:
+    # Leading apostrophes are skipped, so that a text which already starts with the mark gets one more and
+    # restore_formula can tell the two apart.
+    return text.lstrip(_MARK)[:1] in FORMULA_TRIGGERS and text.lstrip(_MARK) != ""
+
+
+def neutralise_formula(text: str) -> str:
+    """Return ``text`` as a CSV cell Excel shows as text: one apostrophe before a formula-like start.
+
+    Examples
+    --------
+    >>> neutralise_formula("=1+1"), neutralise_formula("- Webinar"), neutralise_formula("Webinar")
+    ("'=1+1", "'- Webinar", 'Webinar')
+    >>> neutralise_formula("'=1+1"), neutralise_formula("'s Avonds")
+    ("''=1+1", "'s Avonds")
+    """
+    return _MARK + text if _looks_like_formula(text) else text
+
+
+def restore_formula(text: str) -> str:
+    """Undo :func:`neutralise_formula`: remove the one apostrophe it added, and nothing else.
+
+    Examples
+    --------
+    >>> restore_formula("'=1+1"), restore_formula("''=1+1"), restore_formula("'s Avonds")
+    ('=1+1', "'=1+1", "'s Avonds")
+    >>> all(restore_formula(neutralise_formula(t)) == t for t in ["+31 6", "'", "''@x", "=", ""])
+    True
+    """
+    return text[1:] if text.startswith(_MARK) and _looks_like_formula(text) else text
+
+
+def _cell_value(value: Any) -> Any:
+    """Return a value openpyxl can store: numpy scalars as Python values, missing and non-finite as empty."""
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if value is None or isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    return None if pd.isna(value) else str(value)
+
+
+def string_cells(worksheet: Any, values: Iterable[Any]) -> list[Any]:
+    """Return openpyxl cells for one row of ``worksheet``: every text a string cell, never a formula.
+
+    openpyxl stores a text that begins with ``=`` as a formula; these cells keep it as the text it is.
+    A text Excel would evaluate once an annotator edits the cell also gets Excel's text marker
+    (``quotePrefix``, a style that is not part of the value). Pass the list to ``worksheet.append``.
+
+    Examples
+    --------
+    >>> from openpyxl import Workbook
+    >>> ws = Workbook().active
+    >>> ws.append(string_cells(ws, ["=1+1", 2.5, None]))
+    >>> [(c.value, c.data_type) for c in ws[1]]
+    [('=1+1', 's'), (2.5, 'n'), (None, 'n')]
+    """
+    from openpyxl.cell.cell import Cell
+
+    cells = []
+    for value in values:
+        cell = Cell(worksheet, value=_cell_value(value))
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            if _looks_like_formula(cell.value):
+                cell.quotePrefix = True
+        cells.append(cell)
+    return cells
 
 
 def sheet_row(index: int) -> int:
@@ -116,6 +212,13 @@ def read_table(path: str | Path, *, sheet: str | int = 0) -> pd.DataFrame:
             df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False)
         except (pd.errors.ParserError, csv.Error) as exc:
             raise InputDataError(f"malformed CSV: {str(exc).strip().splitlines()[-1]}", path=str(p)) from exc
+        # Every CSV this library writes neutralises formula-like cells; take exactly that mark away again.
+        df = df.rename(columns=lambda c: restore_formula(str(c)))
+        for col in range(df.shape[1]):
+            values = df.iloc[:, col]
+            marked = values.str.startswith(_MARK)
+            if marked.any():
+                df.isetitem(col, values.where(~marked, values[marked].map(restore_formula)))
     elif suffix in EXCEL_SUFFIXES:
         try:
             df = pd.read_excel(p, sheet_name=sheet, dtype=str, keep_default_na=False, engine="openpyxl")
@@ -192,8 +295,48 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], *, inputs: Seq
     return dest
 
 
-def write_table(df: pd.DataFrame, path: str | Path, *, inputs: Sequence[str | Path] = ()) -> Path:
-    """Write ``df`` atomically as ``.csv`` (UTF-8, comma) or ``.xlsx``, chosen by the suffix."""
+def _neutralised(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.rename(columns=lambda c: neutralise_formula(c) if isinstance(c, str) else c)
+    for col in range(out.shape[1]):
+        values = out.iloc[:, col]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            out.isetitem(col, values.map(lambda v: neutralise_formula(v) if isinstance(v, str) else v))
+    return out
+
+
+def _write_xlsx(df: pd.DataFrame, tmp: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(string_cells(ws, [str(c) for c in df.columns]))
+    for row in df.itertuples(index=False, name=None):
+        ws.append(string_cells(ws, row))
+    wb.save(tmp)
+
+
+def write_table(df: pd.DataFrame, path: str | Path, *, inputs: Sequence[str | Path] = (), bom: bool = False) -> Path:
+    """Write ``df`` atomically as ``.csv`` (UTF-8, comma), ``.tsv`` or ``.xlsx``, chosen by the suffix.
+
+    Texts that Excel would run as formulas are neutralised (see the module docstring): string cells in
+    ``.xlsx``, one leading apostrophe in CSV, which :func:`read_table` takes away again.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table.
+    path : str or Path
+        Destination; its suffix chooses the format.
+    inputs : sequence of paths
+        Input files of the command; writing over one of them is refused.
+    bom : bool, default=False
+        Start a CSV file with a UTF-8 byte-order mark, so that Excel shows accented letters.
+
+    Returns
+    -------
+    Path
+        The destination.
+    """
     dest = Path(path)
     suffix = dest.suffix.lower()
     if suffix not in CSV_SUFFIXES + EXCEL_SUFFIXES:
@@ -201,8 +344,15 @@ def write_table(df: pd.DataFrame, path: str | Path, *, inputs: Sequence[str | Pa
 
     def write(tmp: Path) -> None:
         if suffix in EXCEL_SUFFIXES:
-            df.to_excel(tmp, index=False, engine="openpyxl")
+            _write_xlsx(df, tmp)
         else:
-            df.to_csv(tmp, index=False, sep="\t" if suffix == ".tsv" else ",", encoding="utf-8")
+            # CRLF (RFC 4180, and what Excel writes) also makes the csv module quote a text holding a lone CR.
+            _neutralised(df).to_csv(
+                tmp,
+                index=False,
+                sep="\t" if suffix == ".tsv" else ",",
+                encoding="utf-8-sig" if bom else "utf-8",
+                lineterminator="\r\n",
+            )
 
     return atomic_write(dest, write, inputs=inputs)

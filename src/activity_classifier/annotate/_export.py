@@ -7,6 +7,10 @@
     English names and definitions.
 ``csv``
     The same columns, UTF-8 with a byte-order mark (so Excel shows accented letters), comma-separated.
+
+Texts that Excel would run as formulas (``=HYPERLINK(...)``, ``- Webinar ...``, ``+31 6 ...``) are
+stored as string cells in ``xlsx`` and get one leading apostrophe in ``csv``, which ``import-reviewed``
+takes away again (see :mod:`activity_classifier.tables`).
 ``labelstudio``
     A JSON list of Label Studio tasks, ``{"data": {...}, "predictions": [{"model_version", "score",
     "result": [...]}]}``, plus the matching labeling configuration (``<stem>_config.xml``): a ``Text``
@@ -30,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from xml.sax.saxutils import quoteattr
 
 from ..exceptions import InputDataError
-from ..tables import atomic_write
+from ..tables import atomic_write, string_cells, write_table
 from ..taxonomy import get_taxonomy
 
 if TYPE_CHECKING:
@@ -133,9 +137,9 @@ def _write_xlsx(frame: pd.DataFrame, tmp: Path) -> None:
     ws = wb.active
     ws.title = "Review"
     columns = list(frame.columns)
-    ws.append(columns)
-    for row in frame.itertuples(index=False):
-        ws.append([_plain(v) for v in row])
+    ws.append(string_cells(ws, columns))
+    for row in frame.itertuples(index=False, name=None):
+        ws.append(string_cells(ws, row))
     header_fill = PatternFill("solid", fgColor="DDEBF7")
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -176,9 +180,9 @@ def _write_xlsx(frame: pd.DataFrame, tmp: Path) -> None:
     ws.add_data_validation(dv)
 
     cb = wb.create_sheet("Codebook")
-    cb.append(["id", "slug", "group", "name_nl", "name_en", "definition"])
+    cb.append(string_cells(cb, ["id", "slug", "group", "name_nl", "name_en", "definition"]))
     for t in tax:
-        cb.append([t.id, t.slug, t.group, t.name_nl, t.name_en, t.definition])
+        cb.append(string_cells(cb, [t.id, t.slug, t.group, t.name_nl, t.name_en, t.definition]))
     for cell in cb[1]:
         cell.font = Font(bold=True)
         cell.fill = header_fill
@@ -305,16 +309,13 @@ def write_output(
 
         return write
 
-    def csv_writer(tmp: Path) -> None:
-        frame.to_csv(tmp, index=False, encoding="utf-8-sig")
-
     def xlsx_writer(tmp: Path) -> None:
         _write_xlsx(frame, tmp)
 
     if fmt == "xlsx":
         return [atomic_write(dest, xlsx_writer, inputs=inputs)]
     if fmt == "csv":
-        return [atomic_write(dest, csv_writer, inputs=inputs)]
+        return [write_table(frame, dest, inputs=inputs, bom=True)]
     if fmt == "doccano":
         lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in doccano_records(frame))
         return [atomic_write(dest, text_writer(lines), inputs=inputs)]

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from ._support import progress_callback, writing
+from ._support import add_trust_model, progress_callback, writing
 
 if TYPE_CHECKING:
     from ..evaluation import EvaluationResult, MethodScores
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     columns = {"text_column": args.text_column, "label_column": args.label_column}
     if args.test:
         test = load_labelled(args.test, group_column=args.group_column, **columns)
-        model = load_model(args.model)
+        model = load_model(args.model, trust=args.trust_model)
         baseline = None
         if not args.no_baselines:
             train = load_labelled(args.data, group_column=None, **columns) if args.data else load_labelled()
@@ -148,4 +148,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--min-kappa", type=float, help="gate: minimum Cohen's kappa")
     p.add_argument("--min-recall", type=float, help="gate: minimum recall of every type")
     p.add_argument("--gate-method", default="hybrid", choices=["hybrid", "model", "rules"])
+    add_trust_model(p)
     p.set_defaults(func=run)

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from ._support import writing
+from ._support import add_trust_model, writing
 
 __all__ = ["register"]
 
@@ -17,7 +17,7 @@ def run(args: argparse.Namespace) -> int:
     from ..predictions import classify
     from ..tables import find_column, read_table, write_table
 
-    model = load_model(args.model)
+    model = load_model(args.model, trust=args.trust_model)
     if args.input == "-":
         lines = [line.rstrip("\n") for line in sys.stdin]
         preds = model.explain(lines, method=args.method)
@@ -52,4 +52,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--text-column", default="text")
     p.add_argument("--method", choices=["hybrid", "model", "rules"], default="hybrid")
     p.add_argument("--model", help="model directory (default: the shipped default model)")
+    add_trust_model(p)
     p.set_defaults(func=run)

@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from ._support import writing
+from ._support import add_trust_model, writing
 
 __all__ = ["register"]
 
@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     result = prelabel(
         args.inputs,
-        model=load_model(args.model),
+        model=load_model(args.model, trust=args.trust_model),
         method=args.method,
         redact_personal_data=args.redact,
         table=TableOptions(
@@ -99,4 +99,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--layout", choices=["auto", "long", "wide"], default="auto", help="tables: force a layout")
     p.add_argument("--method", choices=["hybrid", "model", "rules"], default="hybrid")
     p.add_argument("--model", help="model directory (default: the shipped default model)")
+    add_trust_model(p)
     p.set_defaults(func=run)

@@ -1,14 +1,15 @@
-"""What every command shares: exit codes, the guard for writing outputs, and the progress adaptor."""
+"""What every command shares: exit codes, the output guard, the model trust option, the progress adaptor."""
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 from .._progress import Progress, progress_bars
 
-__all__ = ["EXIT_GATE", "EXIT_OK", "EXIT_USAGE", "progress_callback", "writing"]
+__all__ = ["EXIT_GATE", "EXIT_OK", "EXIT_USAGE", "add_trust_model", "progress_callback", "writing"]
 
 EXIT_OK = 0
 EXIT_GATE = 1
@@ -25,6 +26,16 @@ def writing(path: str | Path, write: Callable[[], T]) -> T:
         return write()
     except OSError as exc:
         raise InputDataError(f"cannot write the output ({exc.strerror or exc})", path=str(path)) from exc
+
+
+def add_trust_model(parser: argparse.ArgumentParser) -> None:
+    """Add ``--trust-model``: also load an old-format model (a pickle) from outside the package."""
+    parser.add_argument(
+        "--trust-model",
+        action="store_true",
+        help="also load an old-format model (model.joblib, a pickle that can run code when loaded) from "
+        "outside the package; only for a folder whose writer you trust",
+    )
 
 
 def progress_callback() -> Progress | None:
