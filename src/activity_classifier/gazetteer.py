@@ -23,6 +23,7 @@ Examples
 
 from __future__ import annotations
 
+import json
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -170,11 +171,20 @@ class Gazetteer:
         return len(self.entries)
 
     def __getstate__(self) -> dict[str, Any]:
-        # spaCy matchers hold a vocabulary; rebuild them after unpickling instead of storing them.
-        state = self.__dict__.copy()
-        state["_matcher"] = None
-        state["_single"] = {}
-        return state
+        # spaCy matchers hold a vocabulary: rebuilt after loading instead of stored. The terms are stored as
+        # one JSON string (skops writes containers entry by entry, slow to read back) and re-indexed on load.
+        return {"data": json.dumps(self.data, ensure_ascii=False), "pipeline": self.pipeline}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        if "entries" in state:  # pickled before the state was made compact
+            self.__dict__.update(state)
+            return
+        data = json.loads(state["data"])
+        raw = {"kinds": data["kinds"]}
+        raw |= {
+            slug: {kind: {"terms": terms} for kind, terms in tables.items()} for slug, tables in data["types"].items()
+        }
+        self.__init__(raw, state["pipeline"])  # type: ignore[misc]
 
     @property
     def matcher(self) -> PhraseMatcher:

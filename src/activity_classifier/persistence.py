@@ -91,6 +91,7 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "activity_classifier.estimator.ActivityClassifier",
     "activity_classifier.features.char_ngrams",
     "activity_classifier.features.word_ngrams",
+    "activity_classifier.gazetteer.Gazetteer",
     "activity_classifier.rules.KeywordRule",
     "activity_classifier.rules.RuleSet",
     "sklearn.calibration._CalibratedClassifier",
