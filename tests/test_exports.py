@@ -15,6 +15,7 @@ PACKAGES = {
         "InputDataError",
         "ModelArtifactError",
         "ModelIntegrityError",
+        "ModelTrustError",
         "Prediction",
         "Taxonomy",
         "UnknownLabelError",

@@ -139,14 +139,14 @@ def test_format1_fixture_loads_through_the_module_path_mapping(monkeypatch):
     with monkeypatch.context() as m:
         m.setattr(persistence, "_RENAMED_MODULES", {})
         with pytest.raises(ModelArtifactError, match=r"No module named 'activity_classifier\.model'"):
-            load_model(FIXTURE_V1)
-    model = load_model(FIXTURE_V1)
+            load_model(FIXTURE_V1, trust=True)
+    model = load_model(FIXTURE_V1, trust=True)
     assert type(model) is ActivityClassifier
     assert "activity_classifier.model" not in sys.modules  # the old path exists only while loading
 
 
 def test_format1_fixture_predicts_as_when_it_was_saved():
-    model = load_model(FIXTURE_V1)
+    model = load_model(FIXTURE_V1, trust=True)
     assert model.rules_.lexicon["types"]["conference"]["strong"]
     assert [p.label for p in model.explain(["Twee dagen naar het congres", ""])] == ["conference", None]
 

@@ -24,10 +24,8 @@ Examples
 from __future__ import annotations
 
 import json
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +33,7 @@ import numpy as np
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from ._resources import read_toml
 from .exceptions import LexiconError
 from .taxonomy import get_taxonomy
 from .text import BLANK, TokenView, clean_text, get_pipeline, lemma_table, split_compound, token_view
@@ -61,20 +60,7 @@ def load_gazetteer(source: str | Path | Mapping[str, Any] | None = None) -> dict
         If the file cannot be parsed, names an unknown type or an undescribed kind, a list holds something
         other than text, or a term occurs twice.
     """
-    name = "packaged gazetteer.toml"
-    try:
-        if source is None:
-            raw: Mapping[str, Any] = tomllib.loads(
-                resources.files("activity_classifier").joinpath("resources/gazetteer.toml").read_text("utf-8")
-            )
-        elif isinstance(source, str | Path):
-            name = str(source)
-            raw = tomllib.loads(Path(source).read_text("utf-8"))
-        else:
-            name = "gazetteer mapping"
-            raw = source
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise LexiconError(f"{name}: cannot read gazetteer: {exc}") from exc
+    raw, name = read_toml(source, "gazetteer.toml", "gazetteer")
     kinds = raw.get("kinds")
     if not isinstance(kinds, Mapping) or not all(isinstance(v, str) for v in kinds.values()):
         raise LexiconError(f"{name}: a [kinds] table describing each kind is required")

@@ -27,10 +27,8 @@ True
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +36,7 @@ import numpy as np
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from ._resources import read_toml
 from .exceptions import LexiconError
 from .gazetteer import Gazetteer, GazetteerMatch
 from .taxonomy import get_taxonomy
@@ -68,20 +67,7 @@ def load_lexicon(source: str | Path | Mapping[str, Any] | None = None) -> dict[s
     LexiconError
         If the file cannot be parsed, names an unknown type, or a list holds something other than text.
     """
-    name = "packaged lexicon.toml"
-    try:
-        if source is None:
-            raw: Mapping[str, Any] = tomllib.loads(
-                resources.files("activity_classifier").joinpath("resources/lexicon.toml").read_text("utf-8")
-            )
-        elif isinstance(source, str | Path):
-            name = str(source)
-            raw = tomllib.loads(Path(source).read_text("utf-8"))
-        else:
-            name = "lexicon mapping"
-            raw = source
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise LexiconError(f"{name}: cannot read lexicon: {exc}") from exc
+    raw, name = read_toml(source, "lexicon.toml", "lexicon")
     tax = get_taxonomy()
     types = raw.get("types")
     if not isinstance(types, Mapping) or not types:
