@@ -91,19 +91,29 @@ def _codes(parts: Path) -> dict[str, str]:
     return codes
 
 
-def _adjudicated(parts: Path) -> dict[str, str]:
+def _adjudicated(parts: Path) -> dict[str, tuple[str, str]]:
+    """Adjudicated label and its reason, by normalised text."""
     path = parts / "coding" / "adjudication_decisions.csv"
     if not path.exists():
         return {}
     items = _read(parts / "coding" / "adjudication.csv")
     texts = dict(zip(items["item"], items["text"], strict=True))
     dec = _read(path)
-    return {" ".join(texts[i].split()): lab.strip() for i, lab in zip(dec["item"], dec["label"], strict=True)}
+    return {
+        " ".join(texts[i].split()): (label.strip(), reason)
+        for i, label, reason in zip(dec["item"], dec["label"], dec["reason"], strict=True)
+    }
 
 
-def _wave2(parts: Path, folder: str, prefix: str, genres: dict[str, list[str]]) -> pd.DataFrame:
+def _wave2(
+    parts: Path,
+    folder: str,
+    prefix: str,
+    genres: dict[str, list[str]],
+    codes: dict[str, str],
+    decided: dict[str, tuple[str, str]],
+) -> pd.DataFrame:
     tax = get_taxonomy()
-    codes, decided = _codes(parts), _adjudicated(parts)
     rows = []
     for f in sorted((parts / folder).glob("*.jsonl")):
         if f.stem.endswith("_personas"):
@@ -120,7 +130,7 @@ def _wave2(parts: Path, folder: str, prefix: str, genres: dict[str, list[str]]) 
             norm = " ".join(text.split())
             writer_label = r["label"]
             coder = codes.get(norm, "")
-            label = writer_label if not coder or coder == writer_label else decided.get(norm, writer_label)
+            label = writer_label if not coder or coder == writer_label else decided.get(norm, (writer_label, ""))[0]
             rows.append(
                 {
                     "writer": f.stem,
@@ -170,21 +180,18 @@ def main() -> None:
     old = _wave1(_read(DATA / "labelled_activities.csv"), holdout=False)
     old = old[~old["writer"].isin(list(genres))]  # idempotent: drop wave-2 rows of an earlier run
     old = old[old["genre"] == "leerverslag"]
-    train = pd.concat([old, _wave2(parts, "train", "B", genres)], ignore_index=True)
+    codes, decided = _codes(parts), _adjudicated(parts)
+    train = pd.concat([old, _wave2(parts, "train", "B", genres, codes, decided)], ignore_index=True)
     train.to_csv(DATA / "labelled_activities.csv", index=False)
     _wave1(_read(DATA / "holdout_activities.csv"), holdout=True).to_csv(DATA / "holdout_activities.csv", index=False)
-    _wave2(parts, "test", "O", genres).to_csv(DATA / "test_out_of_brief.csv", index=False)
+    test = _wave2(parts, "test", "O", genres, codes, decided)
+    test.to_csv(DATA / "test_out_of_brief.csv", index=False)
     teachers = _read(DATA / "teachers.csv")
     teachers = teachers[~teachers["teacher_id"].str.contains("-")]
     pd.concat([teachers, _personas(parts)], ignore_index=True).to_csv(DATA / "teachers.csv", index=False)
-    decisions = _read(parts / "coding" / "adjudication_decisions.csv")
-    items = _read(parts / "coding" / "adjudication.csv").set_index("item")
-    why = {
-        " ".join(items.loc[i, "text"].split()): r for i, r in zip(decisions["item"], decisions["reason"], strict=True)
-    }
-    both = pd.concat([train, _read(DATA / "test_out_of_brief.csv")], ignore_index=True)
+    both = pd.concat([train, test], ignore_index=True)
     disputed = both[(both["coder_label"] != "") & (both["coder_label"] != both["writer_label"])].copy()
-    disputed["reason"] = [why.get(" ".join(t.split()), "") for t in disputed["text"]]
+    disputed["reason"] = [decided.get(" ".join(t.split()), ("", ""))[1] for t in disputed["text"]]
     disputed[["id", "writer_label", "coder_label", "label", "reason"]].to_csv(DATA / "adjudication.csv", index=False)
     writers = [
         {"writer": w, "part": part, "genre": "leerverslag", "brief": f"wave 1: learner-report activities, {b}"}
