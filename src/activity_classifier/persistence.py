@@ -105,9 +105,12 @@ TRUSTED_TYPES: tuple[str, ...] = (
 def _migrate_1_to_2(meta: dict[str, Any]) -> dict[str, Any]:
     """Format 1 stored a joblib pickle; say so, so that loading treats it as one."""
     model_file = meta.get("model_file")
-    model_file = dict(model_file) if isinstance(model_file, Mapping) else {}
-    model_file.setdefault("name", PICKLE_FILE)
-    model_file["format"] = "joblib"
+    if model_file is None:
+        model_file = {}
+    if isinstance(model_file, Mapping):  # anything else is left for the metadata check to refuse
+        model_file = dict(model_file)
+        model_file.setdefault("name", PICKLE_FILE)
+        model_file["format"] = "joblib"
     return dict(meta, format_version=2, model_file=model_file)
 
 
@@ -183,6 +186,8 @@ def save_model(
         metrics = metrics.to_dict()
     dest = Path(directory)
     dest.parent.mkdir(parents=True, exist_ok=True)
+    if _model_dir(dest) != dest:  # an earlier save was interrupted between its renames: put it back first
+        os.replace(_old_copy(dest), dest)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     tmp.chmod(0o755)  # mkdtemp makes it private; a model directory is meant to be shared
     import skops
@@ -211,18 +216,79 @@ def save_model(
             "model_file": {"name": MODEL_FILE, "format": "skops", "sha256": file_sha256(model_path)},
         }
         (tmp / METADATA_FILE).write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", "utf-8")
-        if dest.exists():
-            old = dest.with_name(f".{dest.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(dest, old)
-            os.replace(tmp, dest)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, dest)
+        _replace_directory(tmp, dest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return dest
+
+
+# Linux's renameat2(2) flag that swaps two paths in one atomic step.
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap the directories ``a`` and ``b`` atomically; False where the system cannot (then nothing moved)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+    import errno
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _old_copy(dest: Path) -> Path:
+    """Where the two-rename fallback of :func:`_replace_directory` parks the previous model."""
+    return dest.with_name(f".{dest.name}.old")
+
+
+def _replace_directory(tmp: Path, dest: Path) -> None:
+    """Put the complete directory ``tmp`` in place of ``dest`` so that one of the two is always there.
+
+    Where the system can (Linux), the two are swapped in one atomic step and the previous model is then
+    deleted: a reader, or a process killed at any instant, finds either the old or the new model at
+    ``dest``. Elsewhere, ``dest`` is first renamed to ``.<name>.old`` and ``tmp`` renamed to ``dest``; for
+    the moment between the two renames :func:`load_model` and the next :func:`save_model` fall back to
+    ``.<name>.old``. Two processes saving to the same folder end with one complete model.
+    """
+    while True:
+        if dest.exists() and _exchange(tmp, dest):
+            shutil.rmtree(tmp, ignore_errors=True)
+            return
+        if not dest.exists():
+            try:
+                os.rename(tmp, dest)
+                return
+            except OSError:
+                if not dest.exists():
+                    raise
+                continue  # another process put its model there first: swap ours in
+        break
+    old = _old_copy(dest)
+    shutil.rmtree(old, ignore_errors=True)
+    os.replace(dest, old)
+    os.replace(tmp, dest)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _model_dir(directory: Path) -> Path:
+    """Return ``directory``, or its parked previous model while a save without atomic swap is interrupted."""
+    old = _old_copy(directory)
+    if not directory.exists() and (old / METADATA_FILE).is_file():
+        logger.warning("%s: missing; a save was interrupted, loading the previous model from %s", directory, old)
+        return old
+    return directory
 
 
 def read_metadata(directory: str | Path) -> dict[str, Any]:
@@ -235,10 +301,12 @@ def read_metadata(directory: str | Path) -> dict[str, Any]:
     ModelVersionError
         If the metadata was written by a newer format version.
     """
-    d = Path(directory)
+    d = _model_dir(Path(directory))
     meta_path = d / METADATA_FILE
     if not meta_path.is_file():
         raise ModelArtifactError(f"{d}: not a model directory (no {METADATA_FILE})")
+    if not _inside(d, meta_path):
+        raise ModelArtifactError(f"{meta_path}: is a link to a file outside the model folder; not read")
     try:
         meta = json.loads(meta_path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -256,7 +324,60 @@ def read_metadata(directory: str | Path) -> dict[str, Any]:
             raise ModelVersionError(f"{d}: model format {version} can no longer be read; retrain the model")
         meta = _MIGRATIONS[version](meta)
         version = meta["format_version"]
+    _check_metadata(meta, meta_path)
     return dict(meta)
+
+
+#: The model file formats ``model_file.format`` may name.
+_MODEL_FORMATS = ("skops", "joblib")
+_HEX = frozenset("0123456789abcdef")
+
+
+def _check_metadata(meta: Mapping[str, Any], meta_path: Path) -> None:
+    """Check the fields loading relies on (the metadata schema); any deviation is a one-line error.
+
+    ``model_file`` must be an object whose ``name`` is a plain file name inside the model folder (no
+    folder part, no ``..``, not absolute), whose ``format`` is one of :data:`_MODEL_FORMATS` and whose
+    ``sha256`` is 64 lower-case hex digits; ``labels`` a list of texts; the version fields texts.
+    """
+
+    def bad(field: str, why: str) -> ModelArtifactError:
+        return ModelArtifactError(f"{meta_path}: invalid metadata: {field} {why}")
+
+    model_file = meta.get("model_file")
+    if not isinstance(model_file, Mapping):
+        raise bad("model_file", f"must be an object, not {type(model_file).__name__}")
+    name = model_file.get("name")
+    if not isinstance(name, str) or not name:
+        raise bad("model_file.name", f"must be a file name, not {type(name).__name__}")
+    if (
+        name in (".", "..")
+        or "/" in name
+        or "\\" in name
+        or os.path.isabs(name)
+        or Path(name).name != name
+        or any(ord(ch) < 32 for ch in name)
+    ):
+        raise bad("model_file.name", f"{name!r} must name a file inside the model folder")
+    if model_file.get("format") not in _MODEL_FORMATS:
+        raise bad("model_file.format", f"must be one of {', '.join(_MODEL_FORMATS)}")
+    sha = model_file.get("sha256")
+    if not (isinstance(sha, str) and len(sha) == 64 and set(sha) <= _HEX):
+        raise bad("model_file.sha256", "must be 64 lower-case hex digits")
+    labels = meta.get("labels")
+    if labels is not None and not (isinstance(labels, list) and all(isinstance(x, str) for x in labels)):
+        raise bad("labels", "must be a list of texts")
+    for key in ("sklearn_version", "python_version", "created"):
+        if key in meta and not isinstance(meta[key], str):
+            raise bad(key, f"must be a text, not {type(meta[key]).__name__}")
+
+
+def _inside(directory: Path, path: Path) -> bool:
+    """Tell whether ``path``, with every symbolic link followed, is a file directly in ``directory``."""
+    try:
+        return path.resolve(strict=True).parent == directory.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return False
 
 
 def _minor(version: str) -> tuple[str, ...]:
@@ -322,13 +443,15 @@ def load_model(directory: str | Path | None = None, *, trust: bool = False) -> A
     ModelVersionError
         If the format is newer than this package, or scikit-learn's minor version differs.
     """
-    d = Path(directory) if directory is not None else default_model_dir()
+    d = _model_dir(Path(directory)) if directory is not None else default_model_dir()
     meta = read_metadata(d)
-    model_file = meta.get("model_file", {})
-    fmt = str(model_file.get("format", "skops"))
-    model_path = d / str(model_file.get("name", MODEL_FILE if fmt == "skops" else PICKLE_FILE))
+    model_file = meta["model_file"]
+    fmt = str(model_file["format"])
+    model_path = d / str(model_file["name"])
     if not model_path.is_file():
         raise ModelArtifactError(f"{d}: model file {model_path.name} is missing")
+    if not _inside(d, model_path):
+        raise ModelArtifactError(f"{model_path}: is a link to a file outside the model folder; not loaded")
     if fmt != "skops" and not (trust or _is_shipped_default(d)):
         raise ModelTrustError(
             f"{model_path}: an old-format model (a pickle, which can run code when loaded) is not loaded; "
