@@ -68,7 +68,14 @@ def predictions_frame(predictions: Sequence[Prediction]) -> pd.DataFrame:
         }
         for p in predictions
     ]
-    return pd.DataFrame(rows, columns=list(PREDICTION_COLUMNS))
+    # Built column by column as object columns, so an empty text's label is None in every row, whatever
+    # the other rows hold (a frame built from records would turn it into NaN when other rows follow).
+    return pd.DataFrame(
+        {col: pd.Series([row[col] for row in rows], dtype=object) for col in PREDICTION_COLUMNS}
+        if rows
+        else {col: pd.Series([], dtype=object) for col in PREDICTION_COLUMNS},
+        columns=list(PREDICTION_COLUMNS),
+    )
 
 
 def classify(
@@ -95,7 +102,10 @@ def classify(
     -------
     pandas.DataFrame
         The input columns (for a list: one ``text`` column) followed by :data:`PREDICTION_COLUMNS`.
-        An input column that has the name of a prediction column is kept as ``input_<name>``.
+        An input column that has the name of a prediction column is kept as ``input_<name>`` (or
+        ``input_<name>_2``, ``_3``, ... if the input has that name too), so no header is ever doubled.
+        The prediction columns are object columns: for an empty text ``label``, ``label_nl`` and ``group``
+        are None, in every row.
     """
     if isinstance(data, pd.DataFrame):
         frame = data.reset_index(drop=True).copy()
@@ -108,8 +118,19 @@ def classify(
     clf = model if model is not None else load_model()
     preds = clf.explain(texts, method=method)
     out = predictions_frame(preds)
+    if frame.columns.duplicated().any():
+        dupes = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
+        raise InputDataError(f"the input has two columns named {', '.join(map(repr, dupes))}; rename one")
     clashes = [c for c in frame.columns if c in PREDICTION_COLUMNS]
     if clashes:
-        logger.warning("input columns %s kept as %s", clashes, [f"input_{c}" for c in clashes])
-        frame = frame.rename(columns={c: f"input_{c}" for c in clashes})
+        taken = {str(c) for c in frame.columns} | set(PREDICTION_COLUMNS)
+        renamed = {}
+        for c in clashes:
+            new, n = f"input_{c}", 2
+            while new in taken:  # the input may hold input_label as well: input_label_2, _3, ...
+                new, n = f"input_{c}_{n}", n + 1
+            renamed[c] = new
+            taken.add(new)
+        logger.warning("input columns %s kept as %s", clashes, list(renamed.values()))
+        frame = frame.rename(columns=renamed)
     return pd.concat([frame, out], axis=1)

@@ -29,6 +29,7 @@ import csv
 import io
 import math
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
@@ -43,22 +44,32 @@ __all__ = [
     "CSV_SUFFIXES",
     "EXCEL_SUFFIXES",
     "FORMULA_TRIGGERS",
+    "MAX_UNPACKED_BYTES",
+    "MAX_ZIP_RATIO",
     "atomic_write",
+    "check_zip",
     "decode_text",
+    "escape_xlsx_text",
     "find_column",
     "neutralise_formula",
     "read_table",
     "restore_formula",
     "sheet_row",
     "string_cells",
+    "unescape_xlsx_text",
     "write_table",
 ]
 
 CSV_SUFFIXES = (".csv", ".tsv")
 EXCEL_SUFFIXES = (".xlsx",)
-_ENCODINGS = ("utf-8-sig", "cp1252")
 #: Refuse input files larger than this; a learner-report table is far smaller.
 MAX_INPUT_BYTES = 200 * 1024 * 1024
+#: An ``.xlsx`` or ``.docx`` (a zip) may unpack to at most this many bytes, all its parts together.
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+#: A part larger than 1 MB may unpack to at most this many times its packed size (a zip bomb unpacks to
+#: a thousand times its size; spreadsheet XML to some 5 to 30 times).
+MAX_ZIP_RATIO = 100
+_RATIO_FROM_BYTES = 1024 * 1024
 
 
 #: First characters that make Excel read a CSV cell as a formula (OWASP, "CSV Injection").
@@ -113,6 +124,8 @@ def string_cells(worksheet: Any, values: Iterable[Any]) -> list[Any]:
     """Return openpyxl cells for one row of ``worksheet``: every text a string cell, never a formula.
 
     openpyxl stores a text that begins with ``=`` as a formula; these cells keep it as the text it is.
+    A character XML cannot hold (a control character) is written as ``_xHHHH_`` (:func:`escape_xlsx_text`),
+    which :func:`read_table` turns back.
     A text Excel would evaluate once an annotator edits the cell also gets Excel's text marker
     (``quotePrefix``, a style that is not part of the value). Pass the list to ``worksheet.append``.
 
@@ -128,7 +141,8 @@ def string_cells(worksheet: Any, values: Iterable[Any]) -> list[Any]:
 
     cells = []
     for value in values:
-        cell = Cell(worksheet, value=_cell_value(value))
+        value = _cell_value(value)
+        cell = Cell(worksheet, value=escape_xlsx_text(value) if isinstance(value, str) else value)
         if isinstance(cell.value, str):
             cell.data_type = "s"
             if _looks_like_formula(cell.value):
@@ -137,32 +151,119 @@ def string_cells(worksheet: Any, values: Iterable[Any]) -> list[Any]:
     return cells
 
 
+#: Characters an XML 1.0 file (and so an ``.xlsx``) cannot hold: control characters other than tab, line
+#: feed and carriage return, and lone surrogates.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+_OOXML_LITERAL = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
+_OOXML_CODE = re.compile("_x([0-9A-Fa-f]{4})_")
+
+
+def escape_xlsx_text(text: str) -> str:
+    r"""Make ``text`` storable in an ``.xlsx`` cell the way OOXML does: a forbidden character as ``_xHHHH_``.
+
+    A text that already holds ``_xHHHH_`` gets its underscore escaped (``_x005F_``), as Excel does, so
+    :func:`unescape_xlsx_text` gives back exactly the original, and Excel shows the original too.
+
+    Examples
+    --------
+    >>> escape_xlsx_text("Web\x01inar"), escape_xlsx_text("_x0041_")
+    ('Web_x0001_inar', '_x005F_x0041_')
+    >>> all(unescape_xlsx_text(escape_xlsx_text(t)) == t for t in ["\x00\x1f", "_x005F_", "a_x12", ""])
+    True
+    """
+    if "_x" in text:
+        text = _OOXML_LITERAL.sub("_x005F_", text)
+    return _XML_ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+def unescape_xlsx_text(text: str) -> str:
+    """Undo :func:`escape_xlsx_text` (and Excel's own ``_xHHHH_`` escapes) in a text read from ``.xlsx``."""
+    return _OOXML_CODE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
+def check_zip(path: str | Path, kind: str) -> None:
+    """Refuse a zip-based file (``.xlsx``, ``.docx``) that would unpack to too much, before reading it.
+
+    The limits are :data:`MAX_UNPACKED_BYTES` for all parts together and :data:`MAX_ZIP_RATIO` for any
+    part over 1 MB. The sizes are those the zip declares; :mod:`zipfile` never unpacks a part beyond its
+    declared size (a part that holds more fails its check), so a lying header cannot get past them.
+
+    A file that is not a zip at all passes: the reader of its format reports it.
+
+    Raises
+    ------
+    InputDataError
+        If the file exceeds a limit (the message names the part). ``kind`` names the format in messages.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
+        return  # not a zip at all: the reader of the format says so in its own words
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNPACKED_BYTES:
+        raise InputDataError(
+            f"refused: this {kind} unpacks to {total // 2**20} MB, more than the limit of "
+            f"{MAX_UNPACKED_BYTES // 2**20} MB (a zip bomb?)",
+            path=str(path),
+        )
+    for info in infos:
+        if info.file_size > _RATIO_FROM_BYTES and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
+            raise InputDataError(
+                f"refused: part {info.filename} unpacks to {info.file_size // max(info.compress_size, 1)} times "
+                f"its size, more than the limit of {MAX_ZIP_RATIO} (a zip bomb?)",
+                path=str(path),
+            )
+
+
 def sheet_row(index: int) -> int:
     """Spreadsheet row number of the data row at 0-based ``index`` (the header is row 1)."""
     return int(index) + 2
 
 
+#: A multi-byte UTF-8 sequence; Windows-1252 text practically never contains one.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
 def decode_text(data: bytes, path: str | Path, *, save_as: str = "UTF-8 CSV") -> str:
-    """Decode a text file's bytes: UTF-8 (with or without BOM), else Windows-1252 as Dutch Excel writes it.
+    r"""Decode a text file's bytes: UTF-8 (with or without BOM), else Windows-1252 as Dutch Excel writes it.
+
+    The choice is made per file. A file that is not valid UTF-8 but holds UTF-8 sequences (accented
+    letters as UTF-8) is UTF-8 with a damaged byte: it is refused, naming the line and the byte, rather
+    than decoded as Windows-1252, which would garble every accented letter without a word.
 
     Raises
     ------
     InputDataError
-        If the file looks binary (or UTF-16), or neither encoding fits; the message says to save it
-        as ``save_as``.
+        If the file looks binary (or UTF-16), is UTF-8 with an invalid byte, or neither encoding fits;
+        the message says to save it as ``save_as``.
 
     Examples
     --------
     >>> decode_text("café".encode("cp1252"), "a.csv")
     'café'
+    >>> decode_text("café\nthé ".encode() + b"\xff", "a.csv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    activity_classifier.exceptions.InputDataError: a.csv, row 2: invalid UTF-8 byte 0xff at byte 12 of the file ...
     """
     if b"\x00" in data[:4096]:
         raise InputDataError(f"file looks binary (or UTF-16); save it as {save_as}", path=str(path))
-    for encoding in _ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if _UTF8_SEQUENCE.search(data):
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise InputDataError(
+                f"invalid UTF-8 byte 0x{data[exc.start]:02x} at byte {exc.start + 1} of the file (the rest is "
+                f"UTF-8); correct that character or save the file as {save_as}",
+                path=str(path),
+                row=line,
+            ) from exc
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        pass
     raise InputDataError(f"cannot decode the file as UTF-8 or Windows-1252; save it as {save_as}", path=str(path))
 
 
@@ -175,13 +276,87 @@ def _sniff_delimiter(text: str) -> str:
         return max(",;\t", key=header.count)
 
 
+def _frame(header: list[str], rows: list[list[str]], path: Path, *, first_row: int = 2) -> pd.DataFrame:
+    """Build the table from a header and data rows, refusing what would silently shift or duplicate columns.
+
+    A row with more (non-empty) fields than the header is refused, naming it (in a one-column file: texts
+    holding the delimiter unquoted); shorter rows are padded with empty cells. A column without a name is
+    dropped when it is empty and refused when it holds data; two columns with the same name are refused.
+    """
+    width = len(header)
+    for number, row in enumerate(rows, start=first_row):
+        if len(row) > width:
+            if any(cell.strip() for cell in row[width:]):
+                hint = " (texts holding the delimiter must be quoted)" if width == 1 else ""
+                raise InputDataError(
+                    f"{len(row)} fields but the header has {width}{hint}; every row must have one field per column",
+                    path=str(path),
+                    row=number,
+                )
+            del row[width:]
+        elif len(row) < width:
+            row.extend([""] * (width - len(row)))
+    keep = []
+    seen: dict[str, int] = {}
+    for index, name in enumerate(header):
+        if not name:
+            if any(row[index].strip() for row in rows):
+                raise InputDataError(
+                    f"column {index + 1} holds data but has no name in the header; give it one", path=str(path)
+                )
+            continue
+        if name in seen:
+            raise InputDataError(
+                f"columns {seen[name] + 1} and {index + 1} have the same name; rename one of them",
+                path=str(path),
+                column=name,
+            )
+        seen[name] = index
+        keep.append(index)
+    columns = {header[i]: [row[i] for row in rows] for i in keep}
+    return pd.DataFrame(columns, columns=[header[i] for i in keep], dtype=object)
+
+
+def _read_csv(p: Path, sep: str | None) -> pd.DataFrame:
+    text = decode_text(p.read_bytes(), p)
+    if not text.strip():
+        raise EmptyInputError("file is empty", path=str(p))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep or _sniff_delimiter(text), strict=True)
+    records: list[list[str]] = []
+    try:
+        for record in reader:
+            if record:  # a blank line is no row
+                records.append(record)
+    except csv.Error as exc:
+        raise InputDataError(f"malformed CSV: {exc}", path=str(p), row=reader.line_num) from exc
+    # Every CSV this library writes neutralises formula-like cells; take exactly that mark away again.
+    header = [restore_formula(c).strip() for c in records[0]]
+    rows = [[restore_formula(c) if c.startswith(_MARK) else c for c in r] for r in records[1:]]
+    return _frame(header, rows, p)
+
+
+def _read_xlsx(p: Path, sheet: str | int) -> pd.DataFrame:
+    check_zip(p, ".xlsx")
+    try:
+        raw = pd.read_excel(p, sheet_name=sheet, header=None, dtype=str, keep_default_na=False, engine="openpyxl")
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise InputDataError(f"not a readable .xlsx file ({exc.__class__.__name__})", path=str(p)) from exc
+    except ValueError as exc:
+        raise InputDataError(f"cannot read worksheet {sheet!r}: {exc}", path=str(p)) from exc
+    cells = [["" if pd.isna(v) else unescape_xlsx_text(str(v)) for v in r] for r in raw.itertuples(index=False)]
+    cells = [r for r in cells if any(r)] if cells else cells
+    if not cells:
+        return pd.DataFrame()
+    return _frame([c.strip() for c in cells[0]], cells[1:], p)
+
+
 def read_table(path: str | Path, *, sheet: str | int = 0) -> pd.DataFrame:
     """Read a CSV or XLSX file into a DataFrame of strings.
 
     Parameters
     ----------
     path : str or Path
-        A ``.csv``/``.tsv`` (any common encoding and delimiter) or ``.xlsx`` file.
+        A ``.csv``/``.tsv`` (UTF-8 or Windows-1252, comma, semicolon or tab) or ``.xlsx`` file.
     sheet : str or int, default=0
         Worksheet of an Excel file.
 
@@ -193,7 +368,9 @@ def read_table(path: str | Path, *, sheet: str | int = 0) -> pd.DataFrame:
     Raises
     ------
     InputDataError
-        If the file is missing, of an unsupported type, unreadable, or malformed.
+        If the file is missing, of an unsupported type, unreadable, or malformed: UTF-8 with an invalid
+        byte, a row with more fields than the header, a column without a name that holds data, two
+        columns of the same name, an ``.xlsx`` over the unpacking limits (:func:`check_zip`).
     EmptyInputError
         If it has no data rows.
     """
@@ -204,32 +381,11 @@ def read_table(path: str | Path, *, sheet: str | int = 0) -> pd.DataFrame:
     if p.stat().st_size > MAX_INPUT_BYTES:
         raise InputDataError(f"file is larger than {MAX_INPUT_BYTES // 2**20} MB", path=str(p))
     if suffix in CSV_SUFFIXES:
-        text = decode_text(p.read_bytes(), p)
-        if not text.strip():
-            raise EmptyInputError("file is empty", path=str(p))
-        sep = "\t" if suffix == ".tsv" else _sniff_delimiter(text)
-        try:
-            df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False)
-        except (pd.errors.ParserError, csv.Error) as exc:
-            raise InputDataError(f"malformed CSV: {str(exc).strip().splitlines()[-1]}", path=str(p)) from exc
-        # Every CSV this library writes neutralises formula-like cells; take exactly that mark away again.
-        df = df.rename(columns=lambda c: restore_formula(str(c)))
-        for col in range(df.shape[1]):
-            values = df.iloc[:, col]
-            marked = values.str.startswith(_MARK)
-            if marked.any():
-                df.isetitem(col, values.where(~marked, values[marked].map(restore_formula)))
+        df = _read_csv(p, "\t" if suffix == ".tsv" else None)
     elif suffix in EXCEL_SUFFIXES:
-        try:
-            df = pd.read_excel(p, sheet_name=sheet, dtype=str, keep_default_na=False, engine="openpyxl")
-        except (zipfile.BadZipFile, KeyError, OSError) as exc:
-            raise InputDataError(f"not a readable .xlsx file ({exc.__class__.__name__})", path=str(p)) from exc
-        except ValueError as exc:
-            raise InputDataError(f"cannot read worksheet {sheet!r}: {exc}", path=str(p)) from exc
-        df = df.fillna("")
+        df = _read_xlsx(p, sheet)
     else:
         raise InputDataError(f"unsupported file type {suffix or '(none)'!r}; use .csv or .xlsx", path=str(p))
-    df.columns = [str(c).strip() for c in df.columns]
     if df.empty:
         raise EmptyInputError("no data rows (only a header or nothing at all)", path=str(p))
     return df

@@ -71,6 +71,7 @@ logger = logging.getLogger(__name__)
 BLANK = "blank"
 #: Texts are cut to this many characters before processing (an activity is a paragraph, not a book).
 MAX_TEXT_CHARS = 5_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _AUTO_MODEL = "nl_core_news_sm"
 _WORD = re.compile(r"\w", re.UNICODE)
 
@@ -311,7 +312,7 @@ def pipeline_info(nlp: Language) -> PipelineInfo:
 def clean_text(text: object) -> str:
     r"""Normalise a raw cell to text: Unicode NFC, collapsed white space, cut to :data:`MAX_TEXT_CHARS`.
 
-    Missing values (``None``, NaN) become the empty string.
+    Missing values (``None``, NaN) become the empty string; a lone surrogate becomes U+FFFD.
 
     Examples
     --------
@@ -319,10 +320,16 @@ def clean_text(text: object) -> str:
     'Webinar gevolgd'
     >>> clean_text(None)
     ''
+    >>> clean_text("a\ud800b") == "a\ufffdb"  # a lone surrogate becomes the replacement character
+    True
     """
     if text is None or (isinstance(text, float) and text != text):
         return ""
-    s = unicodedata.normalize("NFC", str(text))
+    s = str(text)
+    if not s.isascii():
+        # A lone surrogate (from a broken decoder or an API caller) cannot be encoded: make it U+FFFD.
+        s = _SURROGATE.sub("\ufffd", s)
+    s = unicodedata.normalize("NFC", s)
     s = " ".join(s.split())
     return s[:MAX_TEXT_CHARS]
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import InputDataError
+from ..tables import check_zip
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -29,6 +30,7 @@ def read_docx_lines(path: Path) -> list[Line]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    check_zip(path, ".docx")
     try:
         document = docx.Document(str(path))
     except OSError:

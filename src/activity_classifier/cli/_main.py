@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from ..exceptions import ActivityClassifierError, QualityGateError
 from ._parser import build_parser
-from ._support import EXIT_GATE, EXIT_USAGE
+from ._support import EXIT_GATE, EXIT_USAGE, finish_stdout
 
 __all__ = ["main"]
 
@@ -32,18 +32,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s: %(message)s",
     )
     try:
-        return int(args.func(args))
+        return finish_stdout(int(args.func(args)))
     except QualityGateError as exc:
         print(f"activity-classifier: quality gate failed: {exc}", file=sys.stderr)
-        return EXIT_GATE
+        return finish_stdout(EXIT_GATE, reported=True)
     except ActivityClassifierError as exc:
         print(f"activity-classifier: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return finish_stdout(EXIT_USAGE, reported=True)
     except OSError as exc:
         # Anything the file system refused that a command did not name itself: still one line.
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"activity-classifier: error: {where}{exc.strerror or exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return finish_stdout(EXIT_USAGE, reported=True)
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         print("activity-classifier: interrupted", file=sys.stderr)
         return 130

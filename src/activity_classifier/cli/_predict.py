@@ -11,6 +11,26 @@ from ._support import add_trust_model, writing
 __all__ = ["register"]
 
 
+def stdin_lines() -> list[str]:
+    """Read standard input as strict UTF-8, one text a line; an invalid byte is an error naming its line."""
+    from ..exceptions import InputDataError
+
+    lines = []
+    for number, raw in enumerate(sys.stdin.buffer, start=1):
+        if number == 1:
+            raw = raw.removeprefix(b"\xef\xbb\xbf")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputDataError(
+                f"invalid UTF-8 (byte 0x{raw[exc.start]:02x} at position {exc.start + 1} of the line); send UTF-8 text",
+                path="<stdin>",
+                row=number,
+            ) from exc
+        lines.append(text.removesuffix("\n").removesuffix("\r"))
+    return lines
+
+
 def run(args: argparse.Namespace) -> int:
     from ..exceptions import InputDataError
     from ..persistence import load_model
@@ -19,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
 
     model = load_model(args.model, trust=args.trust_model)
     if args.input == "-":
-        lines = [line.rstrip("\n") for line in sys.stdin]
+        lines = stdin_lines()
         preds = model.explain(lines, method=args.method)
         for text, pred in zip(lines, preds, strict=True):
             print(json.dumps({"text": text, **pred.as_dict()}, ensure_ascii=False))

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 from .._progress import Progress, progress_bars
 
-__all__ = ["EXIT_GATE", "EXIT_OK", "EXIT_USAGE", "add_trust_model", "progress_callback", "writing"]
+__all__ = [
+    "EXIT_GATE",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "add_trust_model",
+    "finish_stdout",
+    "progress_callback",
+    "writing",
+]
 
 EXIT_OK = 0
 EXIT_GATE = 1
@@ -26,6 +36,37 @@ def writing(path: str | Path, write: Callable[[], T]) -> T:
         return write()
     except OSError as exc:
         raise InputDataError(f"cannot write the output ({exc.strerror or exc})", path=str(path)) from exc
+    except UnicodeEncodeError as exc:  # a lone surrogate from an API caller cannot be written as UTF-8
+        raise InputDataError(
+            f"cannot write the output: a text holds a character that cannot be encoded ({exc.reason})", path=str(path)
+        ) from exc
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so Python's own flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def finish_stdout(code: int, *, reported: bool = False) -> int:
+    """Flush standard output before exit; a failure (disk full, closed pipe) becomes one line and exit 2.
+
+    Without this, a full disk or a closed pipe under ``> file`` shows Python's "Exception ignored" traceback
+    at exit. ``reported`` says the command already printed its error (then only the exit flush is silenced).
+    """
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError) as exc:
+        _silence_stdout()
+        if not reported:
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            print(f"activity-classifier: error: cannot write to standard output ({why})", file=sys.stderr)
+        return EXIT_USAGE
+    return code
 
 
 def add_trust_model(parser: argparse.ArgumentParser) -> None:
