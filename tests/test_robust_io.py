@@ -297,3 +297,26 @@ def test_a_file_of_blank_lines_is_empty(tmp_path):
     path.write_text("text\n\n\n", "utf-8")
     with pytest.raises(EmptyInputError):
         read_table(path)
+
+
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGKILL"])
+def test_an_interrupted_predict_leaves_the_previous_output_intact(tmp_path, sig):
+    import signal
+    import time
+
+    src = tmp_path / "big.csv"
+    pd.DataFrame({"text": [f"Webinar {i} over feedback gevolgd met collega's" for i in range(4000)]}).to_csv(
+        src, index=False
+    )
+    out = tmp_path / "out.csv"
+    out.write_text("previous output\n", "utf-8")
+    proc = subprocess.Popen([*CLI, "predict", str(src), "--output", str(out)], stderr=subprocess.PIPE, text=True)
+    time.sleep(3)
+    proc.send_signal(getattr(signal, sig))
+    _, err = proc.communicate(timeout=60)
+    if proc.returncode == 0:
+        pytest.skip("predict finished before the signal")
+    assert out.read_text("utf-8") == "previous output\n"
+    if sig == "SIGINT":
+        assert proc.returncode == 130 and "Traceback" not in err
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["big.csv", "out.csv"]  # no temporary file left

@@ -39,6 +39,10 @@ PREDICTION_COLUMNS = (
 )
 
 
+#: Prediction columns that are None for an empty text.
+_NULLABLE = ("label", "label_nl", "group")
+
+
 def _alternatives(p: Prediction) -> str:
     return "; ".join(f"{lab} {prob:.2f}" for lab, prob in p.alternatives)
 
@@ -68,14 +72,12 @@ def predictions_frame(predictions: Sequence[Prediction]) -> pd.DataFrame:
         }
         for p in predictions
     ]
-    # Built column by column as object columns, so an empty text's label is None in every row, whatever
-    # the other rows hold (a frame built from records would turn it into NaN when other rows follow).
-    return pd.DataFrame(
-        {col: pd.Series([row[col] for row in rows], dtype=object) for col in PREDICTION_COLUMNS}
-        if rows
-        else {col: pd.Series([], dtype=object) for col in PREDICTION_COLUMNS},
-        columns=list(PREDICTION_COLUMNS),
-    )
+    frame = pd.DataFrame(rows, columns=list(PREDICTION_COLUMNS))
+    # An empty text has no label: None in every row, whatever the other rows hold (a frame built from
+    # records turns it into NaN when other rows follow).
+    for col in _NULLABLE:
+        frame[col] = pd.Series([row[col] for row in rows], dtype=object)
+    return frame
 
 
 def classify(
@@ -104,8 +106,7 @@ def classify(
         The input columns (for a list: one ``text`` column) followed by :data:`PREDICTION_COLUMNS`.
         An input column that has the name of a prediction column is kept as ``input_<name>`` (or
         ``input_<name>_2``, ``_3``, ... if the input has that name too), so no header is ever doubled.
-        The prediction columns are object columns: for an empty text ``label``, ``label_nl`` and ``group``
-        are None, in every row.
+        For an empty text ``label``, ``label_nl`` and ``group`` are None, in every row.
     """
     if isinstance(data, pd.DataFrame):
         frame = data.reset_index(drop=True).copy()

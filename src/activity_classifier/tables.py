@@ -314,7 +314,7 @@ def _frame(header: list[str], rows: list[list[str]], path: Path, *, first_row: i
         seen[name] = index
         keep.append(index)
     columns = {header[i]: [row[i] for row in rows] for i in keep}
-    return pd.DataFrame(columns, columns=[header[i] for i in keep], dtype=object)
+    return pd.DataFrame(columns, columns=[header[i] for i in keep], dtype=str)
 
 
 def _read_csv(p: Path, sep: str | None) -> pd.DataFrame:
