@@ -320,3 +320,30 @@ def test_an_interrupted_predict_leaves_the_previous_output_intact(tmp_path, sig)
     if sig == "SIGINT":
         assert proc.returncode == 130 and "Traceback" not in err
         assert sorted(p.name for p in tmp_path.iterdir()) == ["big.csv", "out.csv"]  # no temporary file left
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 64 KB tmpfs (needs root and a mount command); skipped where it cannot be mounted."""
+    import shutil
+
+    disk = tmp_path / "tiny"
+    disk.mkdir()
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a tmpfs needs root")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs: {done.stderr.decode().strip()}")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)
+
+
+def test_a_really_full_disk_is_one_line_and_leaves_nothing(tiny_disk, tmp_path, capsys, default_model):
+    src = tmp_path / "many.csv"
+    pd.DataFrame({"text": [f"Webinar {i} over feedback gevolgd" for i in range(600)]}).to_csv(src, index=False)
+    (tiny_disk / "keep.txt").write_text("previous\n", "utf-8")
+    code, out = run_cli(["predict", src, "--output", tiny_disk / "p.csv"], capsys)
+    assert code == 2 and "No space left on device" in one_line(out.err)
+    assert sorted(p.name for p in tiny_disk.iterdir()) == ["keep.txt"]
