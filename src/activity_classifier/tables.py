@@ -321,6 +321,9 @@ def _read_csv(p: Path, sep: str | None) -> pd.DataFrame:
     text = decode_text(p.read_bytes(), p)
     if not text.strip():
         raise EmptyInputError("file is empty", path=str(p))
+    # The csv module refuses fields over 128 KB by default; a cell may be as long as the file may be.
+    if csv.field_size_limit() < MAX_INPUT_BYTES:
+        csv.field_size_limit(MAX_INPUT_BYTES)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep or _sniff_delimiter(text), strict=True)
     records: list[list[str]] = []
     try:
