@@ -106,7 +106,7 @@ _CENTRED = frozenset({"needs_review", "confidence", "order", "activity_no"})
 #: The Codebook sheet: the taxonomy's columns, then what annotators read (drop-down item, Dutch
 #: definition, Dutch border rules). The drop-down lists column G.
 _CODEBOOK_COLUMNS = ["id", "slug", "group", "name_nl", "name_en", "definition", "keuze", "definitie", "grensregels"]
-_CODEBOOK_WIDTHS = (6, 26, 10, 36, 30, 50, 32, 60, 80)
+_CODEBOOK_WIDTHS = (6, 26, 10, 36, 30, 50, 36, 60, 80)
 _CHOICE_COLUMN = "G"
 
 
