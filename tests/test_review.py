@@ -5,8 +5,18 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from activity_classifier.annotate import CORPUS_COLUMNS, ReviewedItem, merge_reviewed, read_reviewed, text_key
-from activity_classifier.exceptions import EmptyInputError, InputDataError
+from activity_classifier.annotate import (
+    CORPUS_COLUMNS,
+    ReviewedItem,
+    disagreements,
+    merge_reviewed,
+    read_reviewed,
+    review_choices,
+    review_label,
+    text_key,
+)
+from activity_classifier.exceptions import EmptyInputError, InputDataError, UnknownLabelError
+from activity_classifier.taxonomy import get_taxonomy
 
 DATA = Path(__file__).parent / "data"
 
@@ -206,3 +216,107 @@ def test_bad_labelstudio_exports(tmp_path, content, error, message):
     with pytest.raises(error, match=message) as info:
         read_reviewed(tmp_path / "e.json")
     assert str(tmp_path / "e.json") in str(info.value)
+
+
+# -- what annotators type: Dutch drop-down items, slugs, ids ------------------------------------------------
+@pytest.mark.parametrize(
+    "label",
+    [
+        "F4 - conferentie",
+        "f4 - CONFERENTIE",
+        "  F4  -  conferentie ",
+        "conference",
+        "Conference",
+        "F4",
+        "f4",
+        "conferentie",
+        "Leren door het bijwonen van een conferentie of congres",
+    ],
+)
+def test_review_label_accepts_dutch_items_slugs_and_ids(label):
+    assert review_label(label) == "conference"
+    report = merge_reviewed([item("row 2", "Congres bezocht", label)], None)
+    assert outcome(report) == [("row 2", "added", "")]
+    assert report.merged["label"].tolist() == ["conference"]
+
+
+@pytest.mark.parametrize("label", ["F4 conferentie extra", "F12", "konferentie", "F4 -"])
+def test_review_label_refuses_anything_else(label):
+    with pytest.raises(UnknownLabelError, match="valid labels are"):
+        review_label(label)
+    report = merge_reviewed([item("row 2", "Congres bezocht", label)], None)
+    assert report.actions[0].action == "skipped" and report.actions[0].reason.startswith("unknown label")
+
+
+def test_every_drop_down_item_maps_back_to_its_slug():
+    assert [review_label(c.item) for c in review_choices()] == list(get_taxonomy().slugs)
+    assert len({c.item for c in review_choices()}) == 11
+
+
+def test_read_reviewed_reads_needs_review_ja_nee(tmp_path):
+    path = tmp_path / "review.csv"
+    path.write_text(
+        "text;needs_review;label_reviewed\nBoek;ja;F4 - conferentie\nWebinar;nee;\nCongres;onbekend;\n",
+        encoding="utf-8-sig",
+    )
+    items = read_reviewed(path)
+    assert [i.needs_review for i in items] == [True, False, None]
+    assert items[0].label == "F4 - conferentie"
+    assert items[0].to_dict()["needs_review"] is True
+
+
+# -- Label Studio: null annotations, disagreements ---------------------------------------------------------
+def test_labelstudio_annotations_null_is_no_annotation(tmp_path):
+    tasks = [
+        {"id": 1, "data": {"text": "Webinar"}, "annotations": None, "predictions": None},
+        {"id": 2, "data": {"text": "Congres"}, "annotations": [{"result": None}]},
+        {"id": 3, "data": {"text": "Boek"}, "annotations": [None, {"result": [None, {"type": "choices"}]}]},
+    ]
+    (tmp_path / "e.json").write_text(json.dumps(tasks), encoding="utf-8")
+    items = read_reviewed(tmp_path / "e.json")
+    assert [(i.where, i.label, i.skip_reason) for i in items] == [
+        ("task 1", "", ""),
+        ("task 2", "", ""),
+        ("task 3", "", ""),
+    ]
+
+
+def test_labelstudio_annotations_of_the_wrong_type_is_one_line(tmp_path):
+    (tmp_path / "e.json").write_text(json.dumps([{"id": 7, "data": {"text": "x"}, "annotations": "ja"}]), "utf-8")
+    with pytest.raises(InputDataError, match="task 7: 'annotations' is not a list"):
+        read_reviewed(tmp_path / "e.json")
+
+
+def test_labelstudio_dutch_choice_values_map_back(tmp_path):
+    """A project whose config uses the Dutch items as values: the same type is not a disagreement."""
+    task = {
+        "id": 3,
+        "data": {"text": "Congres"},
+        "annotations": [
+            {"completed_by": 1, "result": [{"type": "choices", "value": {"choices": ["F4 - conferentie"]}}]},
+            {"completed_by": 2, "result": [{"type": "choices", "value": {"choices": ["conference"]}}]},
+        ],
+    }
+    (tmp_path / "e.json").write_text(json.dumps([task]), encoding="utf-8")
+    (got,) = read_reviewed(tmp_path / "e.json")
+    assert (got.label, got.skip_reason) == ("conference", "")
+
+
+def test_disagreements_from_the_real_export():
+    items = read_reviewed(DATA / "labelstudio_export.json")
+    frame = disagreements(items)
+    assert frame["where"].tolist() == ["task 8"]
+    row = frame.iloc[0]
+    assert row["labels"] == "conference vs pd_programme"
+    votes = next(i for i in items if i.where == "task 8").votes
+    assert sorted(label for _, label in votes) == ["conference", "pd_programme"]
+    assert len({who for who, _ in votes}) == 2  # one user's two annotations are told apart
+    assert row["annotations"] == "; ".join(f"{w}: {lab}" for w, lab in votes)
+    assert row["annotations"].startswith("annotator 1 (annotation ")
+    assert row["label_reviewed"] == "" and row["text"]
+    assert list(frame.columns)[:3] == ["where", "text", "label_reviewed"]
+
+
+def test_no_disagreements_gives_an_empty_table_with_the_columns():
+    frame = disagreements([item("row 2", "Webinar", "pd_programme")])
+    assert frame.empty and "label_reviewed" in frame.columns

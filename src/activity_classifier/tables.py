@@ -33,6 +33,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,11 +42,13 @@ import pandas as pd
 from .exceptions import EmptyInputError, InputDataError
 
 __all__ = [
+    "CSV_DIALECTS",
     "CSV_SUFFIXES",
     "EXCEL_SUFFIXES",
     "FORMULA_TRIGGERS",
     "MAX_UNPACKED_BYTES",
     "MAX_ZIP_RATIO",
+    "CsvDialect",
     "atomic_write",
     "check_zip",
     "decode_text",
@@ -55,6 +58,7 @@ __all__ = [
     "read_table",
     "restore_formula",
     "sheet_row",
+    "sniff_csv_dialect",
     "string_cells",
     "unescape_xlsx_text",
     "write_table",
@@ -416,6 +420,88 @@ def find_column(df: pd.DataFrame, name: str, path: str | Path | None = None) -> 
     )
 
 
+@dataclass(frozen=True)
+class CsvDialect:
+    r"""How a CSV file is written: delimiter, encoding (``utf-8-sig`` has a byte-order mark), line ending.
+
+    Attributes
+    ----------
+    delimiter : str
+        ``","``, ``";"`` or a tab.
+    encoding : str
+        ``"utf-8"``, ``"utf-8-sig"`` (UTF-8 with a byte-order mark) or ``"cp1252"`` (Windows-1252).
+    lineterminator : str
+        ``"\r\n"`` or ``"\n"``.
+    """
+
+    delimiter: str = ","
+    encoding: str = "utf-8"
+    lineterminator: str = "\r\n"
+
+    def to_dict(self) -> dict[str, str]:
+        """Return the fields as a dict."""
+        return asdict(self)
+
+
+#: Named dialects for ``--csv-dialect``: ``excel`` (comma, UTF-8 with BOM, CRLF) and ``excel-nl`` (what
+#: Excel with Dutch regional settings reads on a double click: semicolon, UTF-8 with BOM, CRLF).
+CSV_DIALECTS: dict[str, CsvDialect] = {
+    "excel": CsvDialect(",", "utf-8-sig", "\r\n"),
+    "excel-nl": CsvDialect(";", "utf-8-sig", "\r\n"),
+}
+
+
+def sniff_csv_dialect(path: str | Path) -> CsvDialect:
+    r"""Return the dialect an existing CSV file is written in, so that it can be written back the same way.
+
+    The delimiter as :func:`read_table` finds it, a byte-order mark, the first line ending, and the
+    encoding (UTF-8, else Windows-1252).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "nl.csv"
+    >>> _ = p.write_bytes("tekst;label\r\ncafé;x\r\n".encode("cp1252"))
+    >>> sniff_csv_dialect(p)
+    CsvDialect(delimiter=';', encoding='cp1252', lineterminator='\r\n')
+    """
+    p = Path(path)
+    data = p.read_bytes()
+    text = decode_text(data, p)
+    if data.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    else:
+        try:
+            data.decode("utf-8")
+            encoding = "utf-8"
+        except UnicodeDecodeError:
+            encoding = "cp1252"
+    delimiter = "\t" if p.suffix.lower() == ".tsv" else _sniff_delimiter(text)
+    newline = text.find("\n")
+    lineterminator = "\r\n" if newline > 0 and text[newline - 1] == "\r" else "\n"
+    return CsvDialect(delimiter, encoding, lineterminator)
+
+
+def _check_encodable(df: pd.DataFrame, encoding: str, path: Path) -> None:
+    """Refuse, naming row and column, a cell that ``encoding`` cannot hold (Windows-1252 lacks many)."""
+    if encoding.startswith("utf"):
+        return
+    for j, name in enumerate(df.columns):
+        for i, value in enumerate(df.iloc[:, j]):
+            try:
+                str(value).encode(encoding)
+            except UnicodeEncodeError as exc:
+                char = str(value)[exc.start]
+                shown = {"cp1252": "Windows-1252"}.get(encoding, encoding)
+                raise InputDataError(
+                    f"{char!r} cannot be written in the file's encoding ({shown}); save the file as CSV UTF-8 "
+                    "first, or write a new file with --output",
+                    path=str(path),
+                    row=sheet_row(i),
+                    column=str(name),
+                ) from None
+
+
 def atomic_write(path: str | Path, write: Callable[[Path], None], *, inputs: Sequence[str | Path] = ()) -> Path:
     """Call ``write(tmp_path)`` and move the result to ``path`` in one step.
 
@@ -474,7 +560,14 @@ def _write_xlsx(df: pd.DataFrame, tmp: Path) -> None:
     wb.save(tmp)
 
 
-def write_table(df: pd.DataFrame, path: str | Path, *, inputs: Sequence[str | Path] = (), bom: bool = False) -> Path:
+def write_table(
+    df: pd.DataFrame,
+    path: str | Path,
+    *,
+    inputs: Sequence[str | Path] = (),
+    bom: bool = False,
+    dialect: CsvDialect | None = None,
+) -> Path:
     """Write ``df`` atomically as ``.csv`` (UTF-8, comma), ``.tsv`` or ``.xlsx``, chosen by the suffix.
 
     Texts that Excel would run as formulas are neutralised (see the module docstring): string cells in
@@ -490,28 +583,47 @@ def write_table(df: pd.DataFrame, path: str | Path, *, inputs: Sequence[str | Pa
         Input files of the command; writing over one of them is refused.
     bom : bool, default=False
         Start a CSV file with a UTF-8 byte-order mark, so that Excel shows accented letters.
+    dialect : CsvDialect, optional
+        Delimiter, encoding and line ending of a ``.csv`` file (see :data:`CSV_DIALECTS` and
+        :func:`sniff_csv_dialect`); overrides ``bom``. A ``.tsv`` file keeps its tab.
 
     Returns
     -------
     Path
         The destination.
+
+    Raises
+    ------
+    InputDataError
+        If the suffix is not supported, or a cell cannot be written in the dialect's encoding.
     """
     dest = Path(path)
     suffix = dest.suffix.lower()
     if suffix not in CSV_SUFFIXES + EXCEL_SUFFIXES:
         raise InputDataError(f"unsupported output type {suffix or '(none)'!r}; use .csv or .xlsx", path=str(dest))
+    if dialect is None:
+        dialect = CsvDialect(",", "utf-8-sig" if bom else "utf-8", "\r\n")
+    if suffix == ".tsv":
+        dialect = CsvDialect("\t", dialect.encoding, dialect.lineterminator)
+    if suffix in CSV_SUFFIXES:
+        _check_encodable(df, dialect.encoding, dest)
 
     def write(tmp: Path) -> None:
         if suffix in EXCEL_SUFFIXES:
             _write_xlsx(df, tmp)
         else:
-            # CRLF (RFC 4180, and what Excel writes) also makes the csv module quote a text holding a lone CR.
+            # CRLF (RFC 4180, and what Excel writes) also makes the csv module quote a text holding a lone CR;
+            # with LF line endings such a text would split its row, so then every cell is quoted.
+            lone_cr = dialect.lineterminator == "\n" and any(
+                isinstance(v, str) and "\r" in v for j in range(df.shape[1]) for v in df.iloc[:, j]
+            )
             _neutralised(df).to_csv(
                 tmp,
                 index=False,
-                sep="\t" if suffix == ".tsv" else ",",
-                encoding="utf-8-sig" if bom else "utf-8",
-                lineterminator="\r\n",
+                sep=dialect.delimiter,
+                encoding=dialect.encoding,
+                lineterminator=dialect.lineterminator,
+                quoting=csv.QUOTE_ALL if lone_cr else csv.QUOTE_MINIMAL,
             )
 
     return atomic_write(dest, write, inputs=inputs)

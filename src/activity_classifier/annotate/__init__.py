@@ -7,10 +7,11 @@ annotators' corrections back into a labelled training file.
 
 Modules (private; everything public is listed in ``__all__`` here): ``_inputs`` (which files, reading them
 all), ``_tables`` (table-layout detection), ``_split`` (free-text splitting), ``_docx`` (Word documents),
-``_privacy``, ``_prelabel``, ``_export``, ``_review``.
+``_privacy``, ``_prelabel``, ``_choices`` (the types as annotators see them), ``_export``, ``_review``.
 """
 
 from ._activity import Activity, Ingested
+from ._choices import ReviewChoice, needs_review_text, parse_needs_review, review_choices, review_label
 from ._docx import read_docx_lines
 from ._export import (
     EMPTY_TEXT,
@@ -24,12 +25,22 @@ from ._export import (
     labelstudio_config,
     labelstudio_config_path,
     labelstudio_tasks,
+    wrapped_lines,
     write_output,
 )
 from ._inputs import DOCUMENT_SUFFIXES, SUPPORTED_SUFFIXES, expand_inputs, read_activities
 from ._prelabel import REVIEW_COLUMNS, PrelabelResult, model_version, prelabel, review_frame, sort_for_review
 from ._privacy import KINDS, PLACEHOLDERS, Finding, find_personal_data, redact
-from ._review import CORPUS_COLUMNS, MergeAction, MergeReport, ReviewedItem, merge_reviewed, read_reviewed, text_key
+from ._review import (
+    CORPUS_COLUMNS,
+    MergeAction,
+    MergeReport,
+    ReviewedItem,
+    disagreements,
+    merge_reviewed,
+    read_reviewed,
+    text_key,
+)
 from ._split import Block, Line, read_txt_lines, split_report
 from ._tables import ColumnNames, Layout, TableLayout, TableOptions, column_names, detect_layout
 
@@ -56,11 +67,13 @@ __all__ = [
     "MergeReport",
     "OutputFormat",
     "PrelabelResult",
+    "ReviewChoice",
     "ReviewedItem",
     "TableLayout",
     "TableOptions",
     "column_names",
     "detect_layout",
+    "disagreements",
     "doccano_records",
     "expand_inputs",
     "find_personal_data",
@@ -70,15 +83,20 @@ __all__ = [
     "labelstudio_tasks",
     "merge_reviewed",
     "model_version",
+    "needs_review_text",
+    "parse_needs_review",
     "prelabel",
     "read_activities",
     "read_docx_lines",
     "read_reviewed",
     "read_txt_lines",
     "redact",
+    "review_choices",
     "review_frame",
+    "review_label",
     "sort_for_review",
     "split_report",
     "text_key",
+    "wrapped_lines",
     "write_output",
 ]

@@ -39,27 +39,29 @@ __all__ = ["REVIEW_COLUMNS", "PrelabelResult", "model_version", "prelabel", "rev
 
 logger = logging.getLogger(__name__)
 
-#: Columns of the review table, in this order. ``order`` is the activity's position in the input.
+#: Columns of the review table, in this order. ``order`` is the activity's position in the input. The
+#: annotator's ``label_reviewed`` comes right after the text, followed by the model's prediction; where
+#: the activity comes from is at the end.
 REVIEW_COLUMNS = (
     "order",
+    "text",
+    "label_reviewed",
+    "review_comment",
+    "label_nl",
+    "label",
+    "confidence",
+    "needs_review",
+    "review_reason",
+    "alternatives",
+    "evidence",
+    "group",
+    "source",
+    "personal_data",
     "source_file",
     "report_id",
     "activity_no",
     "location",
     "teacher_id",
-    "text",
-    "label_nl",
-    "label",
-    "group",
-    "confidence",
-    "source",
-    "needs_review",
-    "review_reason",
-    "alternatives",
-    "evidence",
-    "personal_data",
-    "label_reviewed",
-    "review_comment",
 )
 
 #: Texts are classified in batches of this size, so a progress bar can move.

@@ -3,12 +3,16 @@
 Reviewed files
 --------------
 ``.xlsx`` / ``.csv`` written by ``prelabel``
-    The label is read from ``label_reviewed`` (never from the predicted ``label``); rows left empty
-    were not reviewed and are skipped.
+    The label is read from ``label_reviewed`` (never from the predicted ``label``): the drop-down item
+    (``F4 - conferentie``), a slug or an id, in any case (see
+    :func:`~activity_classifier.annotate.review_label`); rows left empty were not reviewed and are
+    skipped. ``needs_review`` (``ja``/``nee``) is read back into :attr:`ReviewedItem.needs_review`.
 Label Studio export (``.json``, the "JSON" export)
     The label is the choice of the task's annotations (cancelled ones ignored); the model's
-    ``predictions`` are never used. Tasks without annotations are skipped; tasks whose annotators
-    disagree are skipped too. The "JSON-MIN" export (``{"text": ..., "label": ...}``) is read as well.
+    ``predictions`` are never used. Tasks without annotations (also ``"annotations": null``) are
+    skipped; tasks whose annotators disagree are skipped too, and :func:`disagreements` lists them with
+    every annotator's choice for adjudication (``import-reviewed --disagreements FILE``). The
+    "JSON-MIN" export (``{"text": ..., "label": ...}``) is read as well.
 REFI-QDA project (``.qdpx``) written by ``export-qda`` and changed in a QDA program
     Each text source is an activity; see :mod:`activity_classifier.qda._read` for which codings count.
 
@@ -26,8 +30,8 @@ Activities are matched on their text (white space collapsed, case ignored). For 
     reviewed file, conflicting labels for the same text in the reviewed file, or already in the labelled
     file with the same label.
 
-Labels are validated against the taxonomy (slugs, or ids such as ``F4``). The merged file is written
-atomically; the reviewed file is never modified.
+Labels are validated against the taxonomy (slugs, ids such as ``F4``, or the Dutch drop-down items). The
+merged file is written atomically; the reviewed file is never modified.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from ..exceptions import EmptyInputError, InputDataError, UnknownLabelError
 from ..tables import find_column, read_table, sheet_row
 from ..taxonomy import get_taxonomy
 from ..text import clean_text
+from ._choices import parse_needs_review, review_label
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,6 +58,7 @@ __all__ = [
     "CORPUS_COLUMNS",
     "MergeReport",
     "ReviewedItem",
+    "disagreements",
     "merge_reviewed",
     "read_reviewed",
     "text_key",
@@ -74,6 +80,8 @@ CORPUS_COLUMNS = (
     "border_case",
 )
 REVIEWED_SOURCE = "reviewed"
+#: The skip reason of a Label Studio task whose annotators chose different types.
+DISAGREE = "annotators disagree"
 
 
 def text_key(text: object) -> str:
@@ -103,6 +111,10 @@ class ReviewedItem:
         Why it cannot be used even before merging (e.g. annotators disagree); empty otherwise.
     meta : dict
         ``report_id``, ``activity_no``, ``teacher_id``, ``source_file`` when known.
+    votes : tuple of (str, str)
+        Label Studio: ``(annotator, label)`` for each annotation that was not cancelled.
+    needs_review : bool or None
+        A reviewed table's ``needs_review`` (``ja``/``nee``) when it has the column and the cell is readable.
     """
 
     where: str
@@ -110,6 +122,20 @@ class ReviewedItem:
     label: str
     skip_reason: str = ""
     meta: dict[str, str] = field(default_factory=dict)
+    votes: tuple[tuple[str, str], ...] = ()
+    needs_review: bool | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the fields as a dict (votes as lists)."""
+        return {
+            "where": self.where,
+            "text": self.text,
+            "label": self.label,
+            "skip_reason": self.skip_reason,
+            "meta": dict(self.meta),
+            "votes": [list(v) for v in self.votes],
+            "needs_review": self.needs_review,
+        }
 
 
 @dataclass(frozen=True)
@@ -213,10 +239,14 @@ def read_reviewed(
         for name in ("report_id", "activity_no", "teacher_id", "source_file")
         if (col := next((c for c in frame.columns if str(c).casefold() == name), None))
     }
+    flag_col = next((c for c in frame.columns if str(c).casefold() == "needs_review"), None)
     items = []
     for i, row in enumerate(frame.to_dict("records")):
         meta = {name: str(row[col]).strip() for name, col in meta_cols.items()}
-        items.append(ReviewedItem(f"row {sheet_row(i)}", str(row[tcol]), str(row[lcol]).strip(), "", meta))
+        flag = parse_needs_review(row[flag_col]) if flag_col is not None else None
+        items.append(
+            ReviewedItem(f"row {sheet_row(i)}", str(row[tcol]), str(row[lcol]).strip(), "", meta, needs_review=flag)
+        )
     return items
 
 
@@ -246,31 +276,104 @@ def _read_labelstudio(p: Path) -> list[ReviewedItem]:
         where = f"task {task.get('id', k + 1)}" if isinstance(task, dict) else f"task {k + 1}"
         if not isinstance(task, dict):
             raise InputDataError(f"{where} is not a JSON object", path=str(p))
+        raw_annotations = task.get("annotations") if "data" in task else None
+        if raw_annotations is None:  # absent, or null as some exports and API clients write it
+            raw_annotations = []
+        if not isinstance(raw_annotations, list):
+            raise InputDataError(f"{where}: 'annotations' is not a list", path=str(p))
+        votes: tuple[tuple[str, str], ...] = ()
         if "data" in task:  # the full JSON export
             data = task["data"] if isinstance(task["data"], dict) else {}
-            annotations = [a for a in task.get("annotations", []) if isinstance(a, dict) and not a.get("was_cancelled")]
-            labels = [c for a in annotations for c in _choices(a.get("result"))[:1]]
-            per_annotation = [_choices(a.get("result")) for a in annotations]
+            annotations = [a for a in raw_annotations if isinstance(a, dict) and not a.get("was_cancelled")]
+            per_annotation = [[_as_slug(c) for c in _choices(a.get("result"))] for a in annotations]
+            labels = [c for choice in per_annotation for c in choice[:1]]
+            votes = _votes(annotations, per_annotation)
         else:  # JSON-MIN: the data fields and one key per control tag
             data = task
             value = task.get("label")
             labels = [str(value)] if isinstance(value, str) else _choices([{"type": "choices", "value": value}])
+            labels = [_as_slug(c) for c in labels]
             per_annotation = [labels] if labels else []
         if "text" not in data:
             raise InputDataError(f"{where} has no 'text' in its data", path=str(p))
         reason = ""
         distinct = sorted(set(labels))
-        if not per_annotation and any(
-            isinstance(a, dict) and a.get("was_cancelled") for a in task.get("annotations", [])
-        ):
+        if not per_annotation and any(isinstance(a, dict) and a.get("was_cancelled") for a in raw_annotations):
             reason = "skipped by the annotator in Label Studio"
         elif any(len(c) > 1 for c in per_annotation):
             reason = "more than one choice in an annotation"
         elif len(distinct) > 1:
-            reason = f"annotators disagree ({' vs '.join(distinct)})"
+            reason = f"{DISAGREE} ({' vs '.join(distinct)})"
         meta = {n: str(data[n]) for n in ("report_id", "activity_no", "teacher_id", "source_file") if n in data}
-        items.append(ReviewedItem(where, str(data["text"]), distinct[0] if len(distinct) == 1 else "", reason, meta))
+        label = distinct[0] if len(distinct) == 1 else ""
+        items.append(ReviewedItem(where, str(data["text"]), label, reason, meta, votes))
     return items
+
+
+def _as_slug(choice: str) -> str:
+    """Return a choice as its slug when it names a type (a config may use the Dutch items as values)."""
+    try:
+        return review_label(choice)
+    except UnknownLabelError:
+        return choice
+
+
+def _votes(annotations: list[dict[str, Any]], choices: list[list[str]]) -> tuple[tuple[str, str], ...]:
+    """Return ``(annotator, label)`` for each annotation with a choice.
+
+    Label Studio's ``completed_by`` names the annotator (a user id or object); the annotation's id tells
+    one annotator's two annotations apart.
+    """
+    names = []
+    for n, a in enumerate(annotations, 1):
+        who = a.get("completed_by")
+        if isinstance(who, dict):
+            who = who.get("email") or who.get("id")
+        names.append(f"annotator {who}" if who not in (None, "") else f"annotation {a.get('id', n)}")
+    out = []
+    for n, (a, name, c) in enumerate(zip(annotations, names, choices, strict=True), 1):
+        if not c:
+            continue
+        if names.count(name) > 1 and not name.startswith("annotation "):
+            name = f"{name} (annotation {a.get('id', n)})"
+        out.append((name, ", ".join(c)))
+    return tuple(out)
+
+
+def disagreements(items: Sequence[ReviewedItem]) -> pd.DataFrame:
+    """Return the tasks whose annotators disagree, for adjudication.
+
+    One row per task: ``where``, ``text``, ``label_reviewed`` (empty: the adjudicator's decision),
+    ``review_comment``, ``annotations`` (every annotator's choice), ``labels`` (the distinct choices) and
+    the task's ``report_id``, ``activity_no``, ``teacher_id``, ``source_file``. Written as a review
+    workbook (``import-reviewed --disagreements FILE``), it has the same drop-down, and the filled-in
+    file can be imported with ``import-reviewed`` like any review.
+
+    Examples
+    --------
+    >>> item = ReviewedItem("task 8", "Congres", "", "annotators disagree (conference vs pd_programme)",
+    ...                     votes=(("annotator 1", "conference"), ("annotator 2", "pd_programme")))
+    >>> disagreements([item])[["where", "annotations", "label_reviewed"]].values.tolist()
+    [['task 8', 'annotator 1: conference; annotator 2: pd_programme', '']]
+    """
+    import pandas as pd
+
+    meta = ("report_id", "activity_no", "teacher_id", "source_file")
+    rows = [
+        {
+            "where": i.where,
+            "text": i.text,
+            "label_reviewed": "",
+            "review_comment": "",
+            "annotations": "; ".join(f"{who}: {label}" for who, label in i.votes),
+            "labels": " vs ".join(sorted({label for _, label in i.votes})),
+            **{m: i.meta.get(m, "") for m in meta},
+        }
+        for i in items
+        if i.skip_reason.startswith(DISAGREE)
+    ]
+    columns = ["where", "text", "label_reviewed", "review_comment", "annotations", "labels", *meta]
+    return pd.DataFrame(rows, columns=columns)
 
 
 # -- merging ------------------------------------------------------------------------------------------
@@ -347,7 +450,7 @@ def merge_reviewed(
             actions[k] = skip("empty text")
         else:
             try:
-                valid[k] = tax.validate_label(label)
+                valid[k] = review_label(label)
             except UnknownLabelError:
                 actions[k] = skip(f"unknown label ({label!r} is not one of the eleven slugs)")
                 continue

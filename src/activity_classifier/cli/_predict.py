@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from ._support import add_trust_model, writing
+from ._support import add_csv_dialect, add_trust_model, csv_dialect, writing
 
 __all__ = ["register"]
 
@@ -49,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
     frame = read_table(args.input)
     find_column(frame, args.text_column, args.input)
     result = classify(frame, text_column=args.text_column, model=model, method=args.method)
-    writing(args.output, lambda: write_table(result, args.output, inputs=[args.input]))
+    dialect = csv_dialect(args.csv_dialect)
+    writing(args.output, lambda: write_table(result, args.output, inputs=[args.input], dialect=dialect))
     flagged = int(result["needs_review"].sum())
     print(
         f"{len(result)} rows classified, {flagged} flagged for review; written to {args.output}",
@@ -73,4 +74,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--method", choices=["hybrid", "model", "rules"], default="hybrid")
     p.add_argument("--model", help="model directory (default: the shipped default model)")
     add_trust_model(p)
+    add_csv_dialect(p)
     p.set_defaults(func=run)

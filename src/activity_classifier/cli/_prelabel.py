@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from ._support import add_trust_model, writing
+from ._support import add_csv_dialect, add_trust_model, csv_dialect, writing
 
 __all__ = ["register"]
 
@@ -55,7 +55,12 @@ def run(args: argparse.Namespace) -> int:
     written = writing(
         args.output,
         lambda: write_output(
-            result.frame, args.output, fmt, model_version=result.model_version, inputs=result.ingested.files
+            result.frame,
+            args.output,
+            fmt,
+            model_version=result.model_version,
+            inputs=result.ingested.files,
+            csv_dialect=csv_dialect(args.csv_dialect),
         ),
     )
     frame = result.frame
@@ -100,4 +105,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--method", choices=["hybrid", "model", "rules"], default="hybrid")
     p.add_argument("--model", help="model directory (default: the shipped default model)")
     add_trust_model(p)
+    add_csv_dialect(p)
     p.set_defaults(func=run)

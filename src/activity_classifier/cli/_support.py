@@ -1,4 +1,4 @@
-"""What every command shares: exit codes, the output guard, the model trust option, the progress adaptor."""
+"""What every command shares: exit codes, the output guard, the model trust and CSV dialect options, progress."""
 
 from __future__ import annotations
 
@@ -7,15 +7,20 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from .._progress import Progress, progress_bars
+
+if TYPE_CHECKING:
+    from ..tables import CsvDialect
 
 __all__ = [
     "EXIT_GATE",
     "EXIT_OK",
     "EXIT_USAGE",
+    "add_csv_dialect",
     "add_trust_model",
+    "csv_dialect",
     "finish_stdout",
     "progress_callback",
     "writing",
@@ -77,6 +82,23 @@ def add_trust_model(parser: argparse.ArgumentParser) -> None:
         help="also load an old-format model (model.joblib, a pickle that can run code when loaded) from "
         "outside the package; only for a folder whose writer you trust",
     )
+
+
+def add_csv_dialect(parser: argparse.ArgumentParser) -> None:
+    """Add ``--csv-dialect {excel,excel-nl}`` for commands that write CSV."""
+    parser.add_argument(
+        "--csv-dialect",
+        choices=["excel", "excel-nl"],
+        help="CSV output: excel (comma, UTF-8 with BOM, CRLF) or excel-nl (semicolon, UTF-8 with BOM, CRLF: "
+        "what Excel with Dutch regional settings opens on a double click)",
+    )
+
+
+def csv_dialect(name: str | None) -> CsvDialect | None:
+    """Return the named CSV dialect, or None when none was asked for."""
+    from ..tables import CSV_DIALECTS
+
+    return None if name is None else CSV_DIALECTS[name]
 
 
 def progress_callback() -> Progress | None:

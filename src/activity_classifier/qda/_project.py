@@ -238,9 +238,10 @@ def _variable_value(parent: ET.Element, name: str, value: str) -> None:
             return
         value = f"{number:.4f}"
     elif kind == "Boolean":
-        if value.casefold() not in ("true", "false", "1", "0"):
+        # The review workbook shows needs_review as ja/nee.
+        if value.casefold() not in ("true", "false", "1", "0", "ja", "nee"):
             return
-        value = "true" if value.casefold() in ("true", "1") else "false"
+        value = "true" if value.casefold() in ("true", "1", "ja") else "false"
     vv = ET.SubElement(parent, "VariableValue")
     ET.SubElement(vv, "VariableRef", {"targetGUID": guid(f"variable:{name}")})
     ET.SubElement(vv, f"{kind}Value").text = xml_text(value)
