@@ -39,6 +39,16 @@ PREDICTION_COLUMNS = (
 )
 
 
+def _is_missing(value: object) -> bool:
+    """Tell whether a cell is missing (None, NaN, ``pd.NA``, ``NaT``)."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or array in a cell is not "missing"
+        return False
+
+
 def _alternatives(p: Prediction) -> str:
     return "; ".join(f"{lab} {prob:.2f}" for lab, prob in p.alternatives)
 
@@ -83,7 +93,8 @@ def classify(
     Parameters
     ----------
     data : list of str, pandas Series or DataFrame
-        The texts, or a table with a text column. No row is dropped: empty texts are flagged.
+        The texts, or a table with a text column. No row is dropped: empty texts and missing cells
+        (None, NaN) get no label and are flagged ``empty_text``.
     text_column : str, default="text"
         The text column of a DataFrame (matched ignoring case).
     model : ActivityClassifier, optional
@@ -106,7 +117,9 @@ def classify(
         texts = list(data)
         frame = pd.DataFrame({"text": texts})
     clf = model if model is not None else load_model()
-    preds = clf.explain(texts, method=method)
+    # A missing cell (None, NaN, pd.NA: what pandas reads for an empty cell) is an empty text, flagged
+    # ``empty_text`` with no label, never the word "nan" classified.
+    preds = clf.explain(["" if _is_missing(t) else t for t in texts], method=method)
     out = predictions_frame(preds)
     clashes = [c for c in frame.columns if c in PREDICTION_COLUMNS]
     if clashes:

@@ -7,6 +7,7 @@ never a traceback).
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -27,12 +28,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # for the reproducibility record
     logging.basicConfig(
         level=[logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)],
         format="%(levelname)s: %(message)s",
     )
     try:
         return int(args.func(args))
+    except BrokenPipeError:
+        # The reader of standard output went away (``predict - | head``): that is not an error. Point
+        # stdout at devnull so the interpreter's final flush does not fail again (Python docs, "Note on
+        # SIGPIPE").
+        _silence_stdout()
+        return 0
     except QualityGateError as exc:
         print(f"activity-classifier: quality gate failed: {exc}", file=sys.stderr)
         return EXIT_GATE
@@ -47,3 +55,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         print("activity-classifier: interrupted", file=sys.stderr)
         return 130
+
+
+def _silence_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (a test's StringIO): nothing to flush
+        pass
+    finally:
+        os.close(devnull)
