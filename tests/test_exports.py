@@ -53,6 +53,7 @@ PACKAGES = {
         "likely_label_errors",
         "multi_agreement",
         "multiclass_brier",
+        "per_type_ci",
         "reliability_table",
         "reproducibility_record",
         "rule_analysis",

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from activity_classifier.evaluation.report import _files, _html, render_html, render_markdown, to_json, write_report
+from activity_classifier.evaluation.report._layout import figure_keys
 
 DATA = Path(__file__).parent / "data"
 # Real outputs of evaluate_cv (with learning curve) and evaluate_test, with the long example lists trimmed.
@@ -57,8 +58,13 @@ def written(tmp_path_factory):
 
 
 @pytest.mark.parametrize("kind", SAMPLES)
-def test_writes_the_three_files_and_nothing_else(written, kind):
-    assert {p.name for p in written[kind].iterdir()} == FILES
+def test_writes_the_three_files_and_the_svg_figures_and_nothing_else(written, kind):
+    svgs = {f"figure_{key}.svg" for key in figure_keys(load(kind))}
+    assert len(svgs) == SAMPLES[kind][1]  # one SVG per figure of the HTML
+    assert {p.name for p in written[kind].iterdir()} == FILES | svgs
+    for name in svgs:
+        text = (written[kind] / name).read_text("utf-8")
+        assert text.lstrip().startswith("<?xml") and "<svg" in text and "<script" not in text
 
 
 @pytest.mark.parametrize("kind", SAMPLES)

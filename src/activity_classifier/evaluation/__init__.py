@@ -32,6 +32,7 @@ from ._metrics import (
     krippendorff_alpha,
     likely_label_errors,
     multiclass_brier,
+    per_type_ci,
     reliability_table,
 )
 from ._provenance import reproducibility_record
@@ -65,6 +66,7 @@ __all__ = [
     "likely_label_errors",
     "multi_agreement",
     "multiclass_brier",
+    "per_type_ci",
     "reliability_table",
     "reproducibility_record",
     "rule_analysis",

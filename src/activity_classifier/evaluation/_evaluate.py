@@ -39,6 +39,7 @@ from ._metrics import (
     expected_calibration_error,
     likely_label_errors,
     multiclass_brier,
+    per_type_ci,
     reliability_table,
 )
 from ._provenance import reproducibility_record
@@ -274,6 +275,10 @@ def _method_scores(
     scores = MethodScores(**classification_metrics(y_true, y_pred))
     if n_bootstrap:
         scores.ci95 = bootstrap_ci(y_true, y_pred, groups, n_resamples=n_bootstrap, random_state=seed)
+        intervals = per_type_ci(y_true, y_pred, groups, n_resamples=n_bootstrap, random_state=seed)
+        for slug, row in scores.per_type.items():
+            if slug in intervals:
+                row["ci95"] = intervals[slug]
     if predictions is not None:
         scores.flagged_for_review = float(np.mean([p.needs_review for p in predictions])) if predictions else 0.0
         scores.coverage = coverage_curve(y_true, y_pred, [p.confidence for p in predictions])
