@@ -306,3 +306,33 @@ def test_docs_document_every_key(kind):
     slugs = set(get_taxonomy().slugs)
     missing = {k for k in keys(load(kind)) if k not in slugs and f"`{k}`" not in docs}
     assert not missing
+
+
+def test_docs_document_every_key_of_a_fresh_result(tiny_data):
+    """The golden samples predate some keys: a fresh cross-validation and held-out test must be documented too."""
+    from activity_classifier.estimator import ActivityClassifier
+    from activity_classifier.evaluation import evaluate_cv, evaluate_test
+    from activity_classifier.taxonomy import get_taxonomy
+
+    texts, labels = tiny_data
+    cv = evaluate_cv(
+        ActivityClassifier(),
+        texts,
+        labels,
+        [f"g{i % 4}" for i in range(24)],
+        n_splits=2,
+        n_bootstrap=20,
+        group_column="docent",
+    ).to_dict()
+    model = ActivityClassifier().fit(texts, labels)
+    test = evaluate_test(
+        model, texts, labels, baseline_data=(texts, labels), baseline_info={"source": "given"}, n_bootstrap=20
+    ).to_dict()
+    assert cv["schema_version"] == test["schema_version"] == 2
+    assert "ci95" in next(iter(cv["methods"]["hybrid"]["per_type"].values()))
+    docs = (Path(__file__).parents[1] / "docs" / "metrics.md").read_text("utf-8")
+    slugs = set(get_taxonomy().slugs)
+    for metrics in (cv, test):
+        assert set(metrics["reproducibility"]) == {"versions", "platform", "date", "command", "data"}
+        missing = {k for k in keys(metrics, skip=("estimator", "versions")) if k not in slugs and f"`{k}`" not in docs}
+        assert not missing
