@@ -268,3 +268,39 @@ def test_a_broken_pipe_ends_quietly(command, tmp_path):
     proc = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120)
     assert proc.stdout.strip() == "0", proc.stderr
     assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr and "Exception" not in proc.stderr
+
+
+# -- --dry-run writes nothing, for every command that has it; progress on predict -------------------------
+
+
+def test_dry_run_writes_nothing_anywhere(tmp_path, default_model):
+    reviewed = tmp_path / "review.csv"
+    reviewed.write_text("text,label_reviewed\nCongres bezocht,conference\n", encoding="utf-8")
+    into = tmp_path / "labelled.csv"
+    into.write_text("text,label\nWebinar gevolgd,pd_programme\n", encoding="utf-8")
+    report = tmp_path / "report.csv"
+    code, _, err = run("import-reviewed", str(reviewed), "--into", str(into), "--report", str(report), "--dry-run")
+    assert code == 0 and "dry run" in err and not report.exists()
+    out = tmp_path / "out.csv"
+    code, _, err = run("predict", str(reviewed), "--output", str(out), "--dry-run")
+    assert code == 0 and "dry run" in err and not out.exists()
+    code, _, _ = run("evaluate", "--test", str(HOLDOUT), "--report", str(tmp_path / "r"), "--dry-run")
+    assert code == 0 and not (tmp_path / "r").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["labelled.csv", "review.csv"]
+
+
+def test_classify_reports_progress(default_model):
+    calls = []
+    texts = ["Naar het congres geweest"] * 1100
+    out = classify(texts, model=default_model, progress=lambda stage, done, total: calls.append((stage, done, total)))
+    assert len(out) == 1100 and calls == [("classify", 500, 1100), ("classify", 1000, 1100), ("classify", 1100, 1100)]
+
+
+def test_make_demo_installs_runtime_dependencies_only(tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    venv = tmp_path / "venv"  # not built: make -n only prints what it would run
+    demo = subprocess.run(["make", "-n", "-C", str(root), f"VENV={venv}", "demo"], capture_output=True, text=True)
+    assert demo.returncode == 0, demo.stderr
+    assert "pip install -q ." in demo.stdout and ".[dev]" not in demo.stdout
+    test = subprocess.run(["make", "-n", "-C", str(root), f"VENV={venv}", "unit"], capture_output=True, text=True)
+    assert '".[dev]"' in test.stdout

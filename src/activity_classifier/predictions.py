@@ -15,13 +15,17 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from ._progress import Progress
 from .estimator import ActivityClassifier
 from .exceptions import InputDataError
 from .persistence import load_model
 from .policy import Method, Prediction
 from .tables import find_column
 
-__all__ = ["PREDICTION_COLUMNS", "classify", "predictions_frame"]
+__all__ = ["PREDICTION_COLUMNS", "PROGRESS_BATCH", "classify", "predictions_frame"]
+
+#: Texts classified between two progress reports of :func:`classify`.
+PROGRESS_BATCH = 500
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +91,7 @@ def classify(
     text_column: str = "text",
     model: ActivityClassifier | None = None,
     method: Method = "hybrid",
+    progress: Progress | None = None,
 ) -> pd.DataFrame:
     """Classify texts and return every input row with the prediction columns added.
 
@@ -101,6 +106,9 @@ def classify(
         A fitted classifier; the shipped default model when omitted.
     method : {"hybrid", "model", "rules"}, default="hybrid"
         Prediction policy.
+    progress : callable, optional
+        ``progress("classify", done, total)`` after each batch of :data:`PROGRESS_BATCH` texts (the command
+        line draws a bar when standard error is a terminal).
 
     Returns
     -------
@@ -119,7 +127,14 @@ def classify(
     clf = model if model is not None else load_model()
     # A missing cell (None, NaN, pd.NA: what pandas reads for an empty cell) is an empty text, flagged
     # ``empty_text`` with no label, never the word "nan" classified.
-    preds = clf.explain(["" if _is_missing(t) else t for t in texts], method=method)
+    cleaned = ["" if _is_missing(t) else t for t in texts]
+    if progress is None or len(cleaned) <= PROGRESS_BATCH:
+        preds = clf.explain(cleaned, method=method)
+    else:
+        preds = []
+        for start in range(0, len(cleaned), PROGRESS_BATCH):
+            preds += clf.explain(cleaned[start : start + PROGRESS_BATCH], method=method)
+            progress("classify", min(start + PROGRESS_BATCH, len(cleaned)), len(cleaned))
     out = predictions_frame(preds)
     clashes = [c for c in frame.columns if c in PREDICTION_COLUMNS]
     if clashes:

@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {a.where}: {a.action}, {a.reason}: {a.text}", file=sys.stderr)
     if len(notable) > _MAX_LISTED:
         print(f"  ... and {len(notable) - _MAX_LISTED} more; --report writes every item", file=sys.stderr)
-    if args.report:
+    if args.report and not args.dry_run:  # a dry run writes nothing at all, not even the report
         writing(args.report, lambda: write_table(report.frame(), args.report, inputs=[args.reviewed, into]))
     if args.dry_run:
         print(f"dry run, nothing written: {report.summary()}", file=sys.stderr)
@@ -65,5 +65,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--text-column", default="text", help="text column of the labelled file")
     p.add_argument("--label-column", default="label", help="label column of the labelled file")
     p.add_argument("--report", help="write every item's outcome to this .csv/.xlsx")
-    p.add_argument("--dry-run", action="store_true", help="report what would happen, write nothing")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="report what would happen on standard error; write nothing (not even --report)",
+    )
     p.set_defaults(func=run)

@@ -6,9 +6,12 @@ import argparse
 import json
 import sys
 
-from ._support import add_trust_model, writing
+from ._support import add_trust_model, progress_callback, writing
 
 __all__ = ["register"]
+
+#: From this many rows on, predict says that it is writing an .xlsx (openpyxl needs about a second per 5,000).
+LARGE_WORKBOOK_ROWS = 5_000
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,7 +31,14 @@ def run(args: argparse.Namespace) -> int:
         raise InputDataError("--output is required unless INPUT is '-'")
     frame = read_table(args.input)
     find_column(frame, args.text_column, args.input)
-    result = classify(frame, text_column=args.text_column, model=model, method=args.method)
+    if args.dry_run:
+        print(f"dry run: {len(frame)} rows readable; nothing classified, nothing written", file=sys.stderr)
+        return 0
+    result = classify(
+        frame, text_column=args.text_column, model=model, method=args.method, progress=progress_callback()
+    )
+    if str(args.output).lower().endswith(".xlsx") and len(result) >= LARGE_WORKBOOK_ROWS:
+        print(f"writing {len(result)} rows to {args.output} (a large workbook takes a while)...", file=sys.stderr)
     writing(args.output, lambda: write_table(result, args.output, inputs=[args.input]))
     flagged = int(result["needs_review"].sum())
     print(
@@ -52,5 +62,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--text-column", default="text")
     p.add_argument("--method", choices=["hybrid", "model", "rules"], default="hybrid")
     p.add_argument("--model", help="model directory (default: the shipped default model)")
+    p.add_argument("--dry-run", action="store_true", help="check the model and the input only; write nothing")
     add_trust_model(p)
     p.set_defaults(func=run)
