@@ -304,3 +304,9 @@ def test_make_demo_installs_runtime_dependencies_only(tmp_path):
     assert "pip install -q ." in demo.stdout and ".[dev]" not in demo.stdout
     test = subprocess.run(["make", "-n", "-C", str(root), f"VENV={venv}", "unit"], capture_output=True, text=True)
     assert '".[dev]"' in test.stdout
+
+
+def test_train_without_cross_validation_needs_no_group_column(tiny_csv, tmp_path):
+    code, _, err = run("train", "--data", str(tiny_csv), "--cv", "0", "--output", str(tmp_path / "m"))
+    assert code == 0, err
+    assert (tmp_path / "m" / "metadata.json").is_file()
