@@ -5,21 +5,32 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.deps-stamp
 
-.PHONY: demo test lint typecheck unit gate install model datacard bench bench-prelabel examples clean
+.PHONY: demo test lint typecheck unit gate install install-runtime model datacard bench bench-prelabel examples clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-# Dependencies are reinstalled only when pyproject.toml changes.
+RUNTIME_STAMP := $(VENV)/.runtime-deps-stamp
+
+# Dependencies are reinstalled only when pyproject.toml changes. The runtime stamp is the package's own
+# dependencies (what `make demo` needs); the dev stamp adds the test and lint tools (`make test`).
+$(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q .
+	touch $(RUNTIME_STAMP)
+
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q ".[dev]"
-	touch $(STAMP)
+	touch $(STAMP) $(RUNTIME_STAMP)
 
 install: $(STAMP)
 	$(BIN)/python -m pip install -q --no-deps --force-reinstall .
 
-demo: install
+# The demo installs the runtime dependencies only, not the dev tools.
+install-runtime: $(RUNTIME_STAMP)
+	$(BIN)/python -m pip install -q --no-deps --force-reinstall .
+
+demo: install-runtime
 	@mkdir -p demo-output
 	$(BIN)/activity-classifier predict examples/learner_report_activities.csv --output demo-output/predictions.csv
 	@$(BIN)/python scripts/show_predictions.py demo-output/predictions.csv

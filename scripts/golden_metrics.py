@@ -78,7 +78,7 @@ def generate() -> dict[str, dict[str, Any]]:
 
 
 def comparable(metrics: dict[str, Any]) -> dict[str, Any]:
-    """The metrics without the run-dependent timings, with NaN as None (as JSON stores it)."""
+    """The metrics without the run-dependent timings and record, with NaN as None (as JSON stores it)."""
 
     def fix(value: Any) -> Any:
         if isinstance(value, dict):
@@ -87,7 +87,8 @@ def comparable(metrics: dict[str, Any]) -> dict[str, Any]:
             return [fix(v) for v in value]
         return None if isinstance(value, float) and math.isnan(value) else value
 
-    return fix({k: v for k, v in metrics.items() if k != "seconds"})
+    # The reproducibility record holds the date and the versions: run-dependent like the timings.
+    return fix({k: v for k, v in metrics.items() if k not in ("seconds", "reproducibility")})
 
 
 def main() -> int:

@@ -74,7 +74,9 @@ def test_krippendorff_alpha_two_coders_hand_computed():
 def test_agreement_per_type_and_disagreements():
     r = agreement(["a", "a", "b", None], ["a", "b", "b", "b"], ids=["r1", "r2", "r3", "r4"])
     assert r["per_type"]["a"] == {"a": 2, "b": 1, "agreed": 1, "specific_agreement": pytest.approx(2 / 3)}
-    assert [d["id"] for d in r["disagreements"]] == ["r2", "r4"]
+    # r4 lacks coder A's code: a missing code (tests/test_agreement.py), not a disagreement.
+    assert [d["id"] for d in r["disagreements"]] == ["r2"]
+    assert [d["id"] for d in r["missing"]] == ["r4"]
 
 
 def test_bootstrap_matches_point_estimates_and_brackets_them():

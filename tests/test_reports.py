@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from activity_classifier.evaluation.report import _files, _html, render_html, render_markdown, to_json, write_report
+from activity_classifier.evaluation.report._layout import figure_keys
 
 DATA = Path(__file__).parent / "data"
 # Real outputs of evaluate_cv (with learning curve) and evaluate_test, with the long example lists trimmed.
@@ -57,8 +58,13 @@ def written(tmp_path_factory):
 
 
 @pytest.mark.parametrize("kind", SAMPLES)
-def test_writes_the_three_files_and_nothing_else(written, kind):
-    assert {p.name for p in written[kind].iterdir()} == FILES
+def test_writes_the_three_files_and_the_svg_figures_and_nothing_else(written, kind):
+    svgs = {f"figure_{key}.svg" for key in figure_keys(load(kind))}
+    assert len(svgs) == SAMPLES[kind][1]  # one SVG per figure of the HTML
+    assert {p.name for p in written[kind].iterdir()} == FILES | svgs
+    for name in svgs:
+        text = (written[kind] / name).read_text("utf-8")
+        assert text.lstrip().startswith("<?xml") and "<svg" in text and "<script" not in text
 
 
 @pytest.mark.parametrize("kind", SAMPLES)
@@ -300,3 +306,33 @@ def test_docs_document_every_key(kind):
     slugs = set(get_taxonomy().slugs)
     missing = {k for k in keys(load(kind)) if k not in slugs and f"`{k}`" not in docs}
     assert not missing
+
+
+def test_docs_document_every_key_of_a_fresh_result(tiny_data):
+    """The golden samples predate some keys: a fresh cross-validation and held-out test must be documented too."""
+    from activity_classifier.estimator import ActivityClassifier
+    from activity_classifier.evaluation import evaluate_cv, evaluate_test
+    from activity_classifier.taxonomy import get_taxonomy
+
+    texts, labels = tiny_data
+    cv = evaluate_cv(
+        ActivityClassifier(),
+        texts,
+        labels,
+        [f"g{i % 4}" for i in range(24)],
+        n_splits=2,
+        n_bootstrap=20,
+        group_column="docent",
+    ).to_dict()
+    model = ActivityClassifier().fit(texts, labels)
+    test = evaluate_test(
+        model, texts, labels, baseline_data=(texts, labels), baseline_info={"source": "given"}, n_bootstrap=20
+    ).to_dict()
+    assert cv["schema_version"] == test["schema_version"] == 2
+    assert "ci95" in next(iter(cv["methods"]["hybrid"]["per_type"].values()))
+    docs = (Path(__file__).parents[1] / "docs" / "metrics.md").read_text("utf-8")
+    slugs = set(get_taxonomy().slugs)
+    for metrics in (cv, test):
+        assert set(metrics["reproducibility"]) == {"versions", "platform", "date", "command", "data"}
+        missing = {k for k in keys(metrics, skip=("estimator", "versions")) if k not in slugs and f"`{k}`" not in docs}
+        assert not missing

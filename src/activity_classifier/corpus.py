@@ -18,7 +18,10 @@ from .tables import find_column, read_table, sheet_row
 from .taxonomy import get_taxonomy
 from .text import clean_text
 
-__all__ = ["LabelledData", "bundled_corpus_path", "load_labelled"]
+__all__ = ["MAX_LISTED_ERRORS", "LabelledData", "bundled_corpus_path", "load_labelled"]
+
+#: How many unknown labels one error message lists (the rest are counted).
+MAX_LISTED_ERRORS = 20
 
 
 def _repo_data(name: str) -> Path:
@@ -96,7 +99,9 @@ def load_labelled(
     Raises
     ------
     InputDataError
-        Naming file, row and column, for a missing column, an empty text or an unknown label.
+        Naming file, row and column, for a missing column, an empty text or an unknown label (all unknown
+        labels at once, up to :data:`MAX_LISTED_ERRORS` of them, with their rows). Labels may be slugs or
+        ids, in any case (``f4`` is ``F4``).
     """
     p = Path(path) if path is not None else bundled_corpus_path()
     df = read_table(p)
@@ -111,6 +116,7 @@ def load_labelled(
                 raise
     tax = get_taxonomy()
     texts, labels = [], []
+    unknown: list[tuple[int, object, str]] = []  # (row, label, message): every unknown label is listed at once
     for i, (text, label) in enumerate(zip(df[tcol], df[lcol], strict=True)):
         cleaned = clean_text(text)
         if not cleaned:
@@ -118,8 +124,19 @@ def load_labelled(
         try:
             labels.append(tax.validate_label(label))
         except UnknownLabelError as exc:
-            raise InputDataError(str(exc), path=str(p), row=sheet_row(i), column=lcol) from None
+            unknown.append((sheet_row(i), label.strip() if isinstance(label, str) else label, str(exc)))
         texts.append(cleaned)
+    if len(unknown) == 1:
+        row, _, message = unknown[0]
+        raise InputDataError(message, path=str(p), row=row, column=lcol)
+    if unknown:
+        listed = ", ".join(f"row {row} {label!r}" for row, label, _ in unknown[:MAX_LISTED_ERRORS])
+        more = f" and {len(unknown) - MAX_LISTED_ERRORS} more" if len(unknown) > MAX_LISTED_ERRORS else ""
+        raise InputDataError(
+            f"{len(unknown)} unknown labels: {listed}{more}; valid labels are: {', '.join(tax.slugs)}",
+            path=str(p),
+            column=lcol,
+        )
     groups = None
     if gcol is not None:
         groups = [str(g).strip() for g in df[gcol]]

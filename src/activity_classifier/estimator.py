@@ -68,6 +68,16 @@ def _as_texts(X: Any) -> list[object]:
     return texts
 
 
+def _missing_label(label: object) -> bool:
+    """Tell whether a label is missing: None, NaN or pandas' NA (whose comparison cannot be a bool)."""
+    if label is None:
+        return True
+    try:
+        return bool(label != label)
+    except TypeError:
+        return True
+
+
 def _has_word_char(word: str) -> bool:
     return any(ch.isalnum() for ch in word)
 
@@ -246,7 +256,8 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         ------
         InputDataError
             If the lengths differ, there are fewer than two types, or a text is empty.
-            Also if a string label is not in the taxonomy (the message names its index).
+            Also if a string label is not in the taxonomy, or a label is missing (None, NaN); the message
+            names its index.
         ValueError
             If ``analysis`` does not belong to ``X`` or was made with other settings.
         """
@@ -258,6 +269,8 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         tax = get_taxonomy()
         clean_labels: list[Any] = []
         for i, lab in enumerate(labels):
+            if _missing_label(lab):
+                raise InputDataError(f"label at index {i} is missing (None or NaN); every text needs a label")
             if isinstance(lab, str):
                 try:
                     clean_labels.append(tax.validate_label(lab))

@@ -15,13 +15,17 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from ._progress import Progress
 from .estimator import ActivityClassifier
 from .exceptions import InputDataError
 from .persistence import load_model
 from .policy import Method, Prediction
 from .tables import find_column
 
-__all__ = ["PREDICTION_COLUMNS", "classify", "predictions_frame"]
+__all__ = ["PREDICTION_COLUMNS", "PROGRESS_BATCH", "classify", "predictions_frame"]
+
+#: Texts classified between two progress reports of :func:`classify`.
+PROGRESS_BATCH = 500
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +45,16 @@ PREDICTION_COLUMNS = (
 
 #: Prediction columns that are None for an empty text.
 _NULLABLE = ("label", "label_nl", "group")
+
+
+def _is_missing(value: object) -> bool:
+    """Tell whether a cell is missing (None, NaN, ``pd.NA``, ``NaT``)."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or array in a cell is not "missing"
+        return False
 
 
 def _alternatives(p: Prediction) -> str:
@@ -86,19 +100,24 @@ def classify(
     text_column: str = "text",
     model: ActivityClassifier | None = None,
     method: Method = "hybrid",
+    progress: Progress | None = None,
 ) -> pd.DataFrame:
     """Classify texts and return every input row with the prediction columns added.
 
     Parameters
     ----------
     data : list of str, pandas Series or DataFrame
-        The texts, or a table with a text column. No row is dropped: empty texts are flagged.
+        The texts, or a table with a text column. No row is dropped: empty texts and missing cells
+        (None, NaN) get no label and are flagged ``empty_text``.
     text_column : str, default="text"
         The text column of a DataFrame (matched ignoring case).
     model : ActivityClassifier, optional
         A fitted classifier; the shipped default model when omitted.
     method : {"hybrid", "model", "rules"}, default="hybrid"
         Prediction policy.
+    progress : callable, optional
+        ``progress("classify", done, total)`` after each batch of :data:`PROGRESS_BATCH` texts (the command
+        line draws a bar when standard error is a terminal).
 
     Returns
     -------
@@ -117,7 +136,16 @@ def classify(
         texts = list(data)
         frame = pd.DataFrame({"text": texts})
     clf = model if model is not None else load_model()
-    preds = clf.explain(texts, method=method)
+    # A missing cell (None, NaN, pd.NA: what pandas reads for an empty cell) is an empty text, flagged
+    # ``empty_text`` with no label, never the word "nan" classified.
+    cleaned = ["" if _is_missing(t) else t for t in texts]
+    if progress is None or len(cleaned) <= PROGRESS_BATCH:
+        preds = clf.explain(cleaned, method=method)
+    else:
+        preds = []
+        for start in range(0, len(cleaned), PROGRESS_BATCH):
+            preds += clf.explain(cleaned[start : start + PROGRESS_BATCH], method=method)
+            progress("classify", min(start + PROGRESS_BATCH, len(cleaned)), len(cleaned))
     out = predictions_frame(preds)
     if frame.columns.duplicated().any():
         dupes = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})

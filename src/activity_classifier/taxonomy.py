@@ -102,8 +102,18 @@ class Taxonomy:
         return tuple(t.slug for t in self._types)
 
     def validate_label(self, label: object) -> str:
-        """Return ``label`` as a slug (ids are accepted too), or raise :class:`UnknownLabelError`."""
+        """Return ``label`` as a slug (ids are accepted too), or raise :class:`UnknownLabelError`.
+
+        Case is ignored: ``f4``, ``F4`` and ``Conference`` are accepted.
+
+        Examples
+        --------
+        >>> get_taxonomy().validate_label(" f4 ")
+        'conference'
+        """
         key = label.strip() if isinstance(label, str) else label
+        if isinstance(key, str) and key not in self._index:
+            key = next((k for k in self._index if k.casefold() == key.casefold()), key)
         return self[key].slug  # type: ignore[index]
 
     def unknown_label_message(self, label: object) -> str:

@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
+import logging
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._support import add_trust_model, progress_callback, writing
+from ._support import (
+    add_trust_model,
+    command_line,
+    group_column_arg,
+    progress_callback,
+    require_groups,
+    unit_interval,
+    warn_loudly,
+    writing,
+)
 
 if TYPE_CHECKING:
     from ..evaluation import EvaluationResult, MethodScores
 
 __all__ = ["register"]
+
+logger = logging.getLogger(__name__)
 
 
 def _fmt_ci(scores: MethodScores, key: str) -> str:
@@ -46,13 +61,91 @@ def _print_headline(result: EvaluationResult) -> None:
     print("seconds: " + ", ".join(f"{k} {v}" for k, v in result.seconds.items()))
 
 
+def _baseline_data(args: argparse.Namespace, model: Any, columns: dict[str, str]) -> tuple[Any, dict[str, Any]] | None:
+    """Find the baselines' training data: ``--data``, else the model's own training data when it is at hand.
+
+    Returns None (and says why) when the model's training data is unknown: the baselines are then left
+    out rather than trained on something the model never saw.
+    """
+    from ..corpus import bundled_corpus_path, load_labelled
+    from ..persistence import file_sha256
+
+    trained_on = dict(getattr(model, "metadata_", {}).get("training_data") or {})
+    if args.data:
+        data = load_labelled(
+            args.data, text_column=columns["text_column"], label_column=columns["label_column"], group_column=None
+        )
+        source = "--data"
+        if trained_on.get("sha256") and trained_on["sha256"] != data.sha256:
+            warn_loudly(
+                f"the baselines are trained on {data.path}, but the model was trained on other data "
+                f"({trained_on.get('file')}, sha256 {str(trained_on['sha256'])[:12]}...): not like for like"
+            )
+            source = "--data (not the model's training data)"
+        else:
+            source = "--data (the model's training data, same SHA-256)"
+        return data, {"source": source, "file": data.path.name if data.path else None, "sha256": data.sha256}
+    bundled = bundled_corpus_path()
+    if trained_on.get("sha256") and bundled.is_file() and file_sha256(bundled) == trained_on["sha256"]:
+        data = load_labelled()
+        source = "the model's training data (the bundled corpus)"
+        return data, {"source": source, "file": bundled.name, "sha256": data.sha256}
+    print(
+        "baselines left out: the model's training data "
+        f"({trained_on.get('file') or 'unknown file'}, sha256 {str(trained_on.get('sha256') or 'unknown')[:12]}) "
+        "is not at hand; pass it with --data to compare the baselines on the same training data",
+        file=sys.stderr,
+    )
+    return None
+
+
+def _check_not_training_data(args: argparse.Namespace, model: Any, test: Any, baseline: Any) -> dict[str, Any]:
+    """Refuse (or, with --allow-training-data, warn loudly about) a test file the model was trained on."""
+    from ..evaluation import training_overlap
+    from ..exceptions import InputDataError
+
+    trained_on = dict(getattr(model, "metadata_", {}).get("training_data") or {})
+    same_file = bool(trained_on.get("sha256")) and trained_on.get("sha256") == test.sha256
+    overlap = None
+    if baseline is not None and baseline[1].get("sha256") == trained_on.get("sha256"):
+        overlap = training_overlap(test.texts, baseline[0].texts)
+    found = {"same_file": same_file, "share_of_rows_in_training_data": overlap}
+    if same_file or (overlap is not None and overlap > args.max_training_overlap):
+        what = (
+            "is the model's training file (same SHA-256)"
+            if same_file
+            else f"shares {overlap:.0%} of its rows with the model's training data"
+        )
+        if not args.allow_training_data:
+            raise InputDataError(
+                f"this test file {what}: figures on it say nothing about new data (pass --allow-training-data "
+                "to evaluate anyway)",
+                path=str(test.path),
+            )
+        warn_loudly(f"THE TEST FILE {what.upper()}: these figures measure memory, not accuracy on new data")
+    elif overlap:
+        logger.warning("%.1f%% of the test rows also occur in the model's training data", 100 * overlap)
+    return found
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, "utf-8")
+
+
+def _print_gate(checks: list[dict[str, Any]]) -> None:
+    for c in checks:
+        verdict = "ok  " if c["passed"] else "FAIL"
+        sign = ">=" if c["passed"] else "<"
+        print(f"gate {verdict} {c['method']} {c['figure']:<34} {c['value']:.3f} {sign} {c['threshold']}")
+
+
 def run(args: argparse.Namespace) -> int:
     from ..corpus import load_labelled
     from ..estimator import ActivityClassifier
-    from ..evaluation import check_gate, evaluate_cv, evaluate_test
+    from ..evaluation import evaluate_cv, evaluate_test, gate_checks
     from ..exceptions import InputDataError, QualityGateError
     from ..persistence import load_model
-    from ..tables import find_column
+    from ..tables import atomic_write, find_column
 
     def ids_of(data: Any) -> list[str] | None:
         try:
@@ -64,10 +157,11 @@ def run(args: argparse.Namespace) -> int:
     if args.test:
         test = load_labelled(args.test, group_column=args.group_column, **columns)
         model = load_model(args.model, trust=args.trust_model)
-        baseline = None
-        if not args.no_baselines:
-            train = load_labelled(args.data, group_column=None, **columns) if args.data else load_labelled()
-            baseline = (train.texts, train.labels)
+        found = _baseline_data(args, model, columns) if not args.no_baselines else None
+        overlap = _check_not_training_data(args, model, test, found)
+        if args.dry_run:
+            print(f"dry run: {len(test.texts)} test rows valid; nothing evaluated, nothing written", file=sys.stderr)
+            return 0
         print(
             f"evaluating {args.model or 'the default model'} on {len(test.texts)} rows of {test.path}", file=sys.stderr
         )
@@ -77,17 +171,22 @@ def run(args: argparse.Namespace) -> int:
             test.labels,
             groups=test.groups,
             ids=ids_of(test),
-            baseline_data=baseline,
+            baseline_data=None if found is None else (found[0].texts, found[0].labels),
+            baseline_info=None if found is None else found[1],
             n_bootstrap=args.bootstrap,
             random_state=args.seed,
             data_info=test.describe(),
         )
+        if metrics.model is not None:
+            metrics.model["training_data_overlap"] = overlap
     else:
-        data = load_labelled(
-            args.data, group_column=args.group_column, require_group=args.group_column != "teacher_id", **columns
-        )
-        grouped = "grouped " if data.groups is not None else ""
-        print(f"{grouped}{args.cv}-fold cross-validation on {len(data.texts)} rows of {data.path}", file=sys.stderr)
+        data = load_labelled(args.data, group_column=args.group_column, **columns)
+        require_groups(data, args.group_column)
+        how = f"grouped by {args.group_column!r}" if data.groups is not None else "UNGROUPED (--group-column none)"
+        print(f"{args.cv}-fold cross-validation {how} on {len(data.texts)} rows of {data.path}", file=sys.stderr)
+        if args.dry_run:
+            print("dry run: the data are valid; nothing evaluated, nothing written", file=sys.stderr)
+            return 0
         metrics = evaluate_cv(
             ActivityClassifier(random_state=args.seed),
             data.texts,
@@ -100,23 +199,35 @@ def run(args: argparse.Namespace) -> int:
             random_state=args.seed,
             data_info=data.describe(),
             progress=progress_callback(),
+            group_column=args.group_column,
         )
-    _print_headline(metrics)
+    if metrics.reproducibility is not None:
+        metrics.reproducibility["command"] = command_line(args)
+    if args.json == "-":  # standard output carries the gate's JSON only
+        with contextlib.redirect_stdout(sys.stderr):
+            _print_headline(metrics)
+    else:
+        _print_headline(metrics)
     if args.report:
         from ..evaluation.report import write_report
 
         out = writing(args.report, lambda: write_report(metrics, args.report))
         print(f"report written to {out}", file=sys.stderr)
-    failures = check_gate(
-        metrics,
-        min_macro_f1=args.min_macro_f1,
-        min_kappa=args.min_kappa,
-        min_recall=args.min_recall,
-        method=args.gate_method,
-    )
+    thresholds = {"min_macro_f1": args.min_macro_f1, "min_kappa": args.min_kappa, "min_recall": args.min_recall}
+    checks = gate_checks(metrics, method=args.gate_method, **thresholds)
+    failures = [c["message"] for c in checks if not c["passed"]]
+    with contextlib.redirect_stdout(sys.stderr) if args.json == "-" else contextlib.nullcontext():
+        _print_gate(checks)  # with the headline table on standard output
+    if args.json:
+        gate = {"passed": not failures, "method": args.gate_method, "thresholds": thresholds, "checks": checks}
+        text = json.dumps(gate, ensure_ascii=False, indent=2) + "\n"
+        if args.json == "-":
+            sys.stdout.write(text)
+        else:
+            writing(args.json, lambda: atomic_write(args.json, lambda tmp: _write_text(tmp, text)))
     if failures:
         raise QualityGateError("; ".join(failures))
-    if any(v is not None for v in (args.min_macro_f1, args.min_kappa, args.min_recall)):
+    if checks:
         print("quality gate passed", file=sys.stderr)
     return 0
 
@@ -135,7 +246,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--test", help="held-out labelled file to evaluate a trained model on")
     p.add_argument("--model", help="model directory for --test (default: the shipped default model)")
     p.add_argument("--cv", type=int, default=5, help="cross-validation folds (default 5)")
-    p.add_argument("--group-column", default="teacher_id", help="groups for grouped folds (default teacher_id)")
+    group_column_arg(p)
     p.add_argument("--text-column", default="text")
     p.add_argument("--label-column", default="label")
     p.add_argument("--id-column", default="id", help="row ids reported with errors (default id)")
@@ -144,9 +255,27 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--no-baselines", action="store_true", help="with --test: skip the two baselines")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--report", metavar="DIR", help="write metrics.json, report.md and report.html here")
-    p.add_argument("--min-macro-f1", type=float, help="gate: minimum macro-F1")
-    p.add_argument("--min-kappa", type=float, help="gate: minimum Cohen's kappa")
-    p.add_argument("--min-recall", type=float, help="gate: minimum recall of every type")
+    p.add_argument("--min-macro-f1", type=unit_interval, help="gate: minimum macro-F1 (0..1)")
+    p.add_argument("--min-kappa", type=unit_interval, help="gate: minimum Cohen's kappa (0..1)")
+    p.add_argument("--min-recall", type=unit_interval, help="gate: minimum recall of every type (0..1)")
     p.add_argument("--gate-method", default="hybrid", choices=["hybrid", "model", "rules"])
+    p.add_argument(
+        "--json",
+        metavar="FILE",
+        help="write the gate result (each threshold, its value, passed) as JSON to FILE; '-': standard output "
+        "(the headline table then goes to standard error)",
+    )
+    p.add_argument(
+        "--allow-training-data",
+        action="store_true",
+        help="with --test: evaluate even when the test file is (or largely overlaps) the model's training data",
+    )
+    p.add_argument(
+        "--max-training-overlap",
+        type=unit_interval,
+        default=0.2,
+        help="with --test: largest share of test rows also in the model's training data before refusing (default 0.2)",
+    )
+    p.add_argument("--dry-run", action="store_true", help="validate the inputs only; evaluate and write nothing")
     add_trust_model(p)
     p.set_defaults(func=run)

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {a.where}: {a.action}, {a.reason}: {a.text}", file=sys.stderr)
     if len(notable) > _MAX_LISTED:
         print(f"  ... and {len(notable) - _MAX_LISTED} more; --report writes every item", file=sys.stderr)
-    if args.report:
+    if args.report and not args.dry_run:  # a dry run writes nothing at all, not even the report
         writing(args.report, lambda: write_table(report.frame(), args.report, inputs=[args.reviewed, into]))
     disputed = disagreements(items)
     if args.disagreements and format_for(args.disagreements) not in ("xlsx", "csv"):
@@ -90,5 +90,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="write the Label Studio tasks whose annotators disagree to this .xlsx/.csv, with every "
         "annotator's choice and an empty label_reviewed to adjudicate (import it like any review)",
     )
-    p.add_argument("--dry-run", action="store_true", help="report what would happen, write nothing")
+        "--dry-run",
+        action="store_true",
+        help="report what would happen on standard error; write nothing (not even --report)",
+    )
     p.set_defaults(func=run)

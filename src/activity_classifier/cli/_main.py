@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from ..exceptions import ActivityClassifierError, QualityGateError
 from ._parser import build_parser
-from ._support import EXIT_GATE, EXIT_USAGE, finish_stdout
+from ._support import EXIT_GATE, EXIT_USAGE, finish_stdout, silence_stdout
 
 __all__ = ["main"]
 
@@ -27,12 +27,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # for the reproducibility record
     logging.basicConfig(
         level=[logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)],
         format="%(levelname)s: %(message)s",
     )
     try:
         return finish_stdout(int(args.func(args)))
+    except BrokenPipeError:
+        # The reader of standard output went away (``predict - | head``): that is not an error. Point
+        # stdout at devnull so the interpreter's final flush does not fail again (Python docs, "Note on
+        # SIGPIPE").
+        silence_stdout()
+        return 0
     except QualityGateError as exc:
         print(f"activity-classifier: quality gate failed: {exc}", file=sys.stderr)
         return finish_stdout(EXIT_GATE, reported=True)
@@ -47,3 +54,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         print("activity-classifier: interrupted", file=sys.stderr)
         return 130
+

@@ -29,4 +29,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     for command in _COMMANDS:
         command.register(sub)
+    # ``-v`` is accepted after the sub-command too (``activity-classifier train -v``); SUPPRESS keeps a
+    # sub-command without it from resetting a ``-v`` given before it.
+    for choice in sub.choices.values():
+        choice.add_argument(
+            "-v", "--verbose", action="count", default=argparse.SUPPRESS, help="more log output (-vv: debug)"
+        )
     return parser

@@ -6,9 +6,12 @@ import argparse
 import json
 import sys
 
-from ._support import add_csv_dialect, add_trust_model, csv_dialect, writing
+from ._support import add_csv_dialect, add_trust_model, csv_dialect, progress_callback, writing
 
 __all__ = ["register"]
+
+#: From this many rows on, predict says that it is writing an .xlsx (openpyxl needs about a second per 5,000).
+LARGE_WORKBOOK_ROWS = 5_000
 
 
 def stdin_lines() -> list[str]:
@@ -48,7 +51,14 @@ def run(args: argparse.Namespace) -> int:
         raise InputDataError("--output is required unless INPUT is '-'")
     frame = read_table(args.input)
     find_column(frame, args.text_column, args.input)
-    result = classify(frame, text_column=args.text_column, model=model, method=args.method)
+    if args.dry_run:
+        print(f"dry run: {len(frame)} rows readable; nothing classified, nothing written", file=sys.stderr)
+        return 0
+    result = classify(
+        frame, text_column=args.text_column, model=model, method=args.method, progress=progress_callback()
+    )
+    if str(args.output).lower().endswith(".xlsx") and len(result) >= LARGE_WORKBOOK_ROWS:
+        print(f"writing {len(result)} rows to {args.output} (a large workbook takes a while)...", file=sys.stderr)
     dialect = csv_dialect(args.csv_dialect)
     writing(args.output, lambda: write_table(result, args.output, inputs=[args.input], dialect=dialect))
     flagged = int(result["needs_review"].sum())
@@ -73,6 +83,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--text-column", default="text")
     p.add_argument("--method", choices=["hybrid", "model", "rules"], default="hybrid")
     p.add_argument("--model", help="model directory (default: the shipped default model)")
+    p.add_argument("--dry-run", action="store_true", help="check the model and the input only; write nothing")
     add_trust_model(p)
     add_csv_dialect(p)
     p.set_defaults(func=run)

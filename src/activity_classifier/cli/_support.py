@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._progress import Progress, progress_bars
 
@@ -18,11 +18,18 @@ __all__ = [
     "EXIT_GATE",
     "EXIT_OK",
     "EXIT_USAGE",
+    "NO_GROUPS",
     "add_csv_dialect",
     "add_trust_model",
+    "command_line",
     "csv_dialect",
     "finish_stdout",
+    "group_column_arg",
     "progress_callback",
+    "require_groups",
+    "silence_stdout",
+    "unit_interval",
+    "warn_loudly",
     "writing",
 ]
 
@@ -31,6 +38,63 @@ EXIT_GATE = 1
 EXIT_USAGE = 2
 
 T = TypeVar("T")
+
+#: ``--group-column none``: the only way to ask for ungrouped cross-validation.
+NO_GROUPS = "none"
+
+
+def _group_column(value: str) -> str | None:
+    return None if value.strip().lower() == NO_GROUPS else value
+
+
+def group_column_arg(parser: argparse.ArgumentParser) -> None:
+    """Add ``--group-column`` (default ``teacher_id``; ``none`` for ungrouped folds)."""
+    parser.add_argument(
+        "--group-column",
+        type=_group_column,
+        default="teacher_id",
+        metavar="COLUMN",
+        help="groups for grouped CV: no group in both the training and the test part of a fold (default "
+        "teacher_id; a missing column is an error; 'none' asks for ungrouped folds)",
+    )
+
+
+def require_groups(data: Any, group_column: str | None) -> None:
+    """Raise when the group column asked for is not in the file (the only fallback is ``--group-column none``)."""
+    from ..exceptions import InputDataError
+
+    if group_column is not None and data.groups is None:
+        raise InputDataError(
+            f"no group column {group_column!r} for grouped cross-validation; name it with --group-column, or "
+            "pass --group-column none for ungrouped folds (which overstate accuracy on new writers)",
+            path=str(data.path) if data.path else "bundled corpus",
+            column=group_column,
+        )
+
+
+def command_line(args: argparse.Namespace) -> str:
+    """Return the command line that was run, shell-quoted (``main`` stores its arguments as ``args.argv``)."""
+    import shlex
+
+    return shlex.join(["activity-classifier", *getattr(args, "argv", [])])
+
+
+def warn_loudly(message: str) -> None:
+    """Print a warning a reader must see on standard error, whatever the logging level."""
+    import sys
+
+    print(f"activity-classifier: WARNING: {message}", file=sys.stderr)
+
+
+def unit_interval(value: str) -> float:
+    """Parse a threshold between 0 and 1 (argparse ``type``)."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not 0.0 <= number <= 1.0:
+        raise argparse.ArgumentTypeError(f"{value} is outside 0..1 (figures are shares, not percentages)")
+    return number
 
 
 def writing(path: str | Path, write: Callable[[], T]) -> T:
@@ -47,7 +111,7 @@ def writing(path: str | Path, write: Callable[[], T]) -> T:
         ) from exc
 
 
-def _silence_stdout() -> None:
+def silence_stdout() -> None:
     """Point standard output at the null device, so Python's own flush at exit cannot fail again."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -65,8 +129,12 @@ def finish_stdout(code: int, *, reported: bool = False) -> int:
     """
     try:
         sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (``predict - | head``): not an error (Python docs, "Note on SIGPIPE").
+        silence_stdout()
+        return code
     except (OSError, ValueError) as exc:
-        _silence_stdout()
+        silence_stdout()
         if not reported:
             why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             print(f"activity-classifier: error: cannot write to standard output ({why})", file=sys.stderr)

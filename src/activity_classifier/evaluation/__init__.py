@@ -6,11 +6,11 @@ two baselines) and :func:`evaluate_test` (a fitted model on a held-out file) ret
 figures, and :mod:`activity_classifier.evaluation.report` turns it into ``report.md`` and ``report.html``.
 
 Modules (private; everything public is listed in ``__all__`` here): ``_metrics`` (agreement and quality
-figures), ``_rules`` (keyword-rule analysis), ``_agreement`` (two coders), ``_evaluate`` (cross-validation,
-held-out test, gate), ``_results`` (the typed results).
+figures), ``_rules`` (keyword-rule analysis), ``_agreement`` (two or more coders), ``_evaluate`` (cross-validation,
+held-out test, gate), ``_results`` (the typed results), ``_provenance`` (the reproducibility record).
 """
 
-from ._agreement import FileAgreement, agreement, agreement_from_files
+from ._agreement import FileAgreement, agreement, agreement_from_files, fleiss_kappa, multi_agreement
 from ._evaluate import (
     BASELINES,
     CrossValResult,
@@ -19,7 +19,9 @@ from ._evaluate import (
     evaluate_cv,
     evaluate_test,
     fold_indices,
+    gate_checks,
     learning_curve,
+    training_overlap,
 )
 from ._metrics import (
     NO_LABEL,
@@ -30,8 +32,10 @@ from ._metrics import (
     krippendorff_alpha,
     likely_label_errors,
     multiclass_brier,
+    per_type_ci,
     reliability_table,
 )
+from ._provenance import reproducibility_record
 from ._results import SCHEMA_VERSION, Calibration, EvaluationResult, MethodScores
 from ._rules import rule_analysis
 
@@ -54,11 +58,17 @@ __all__ = [
     "evaluate_cv",
     "evaluate_test",
     "expected_calibration_error",
+    "fleiss_kappa",
     "fold_indices",
+    "gate_checks",
     "krippendorff_alpha",
     "learning_curve",
     "likely_label_errors",
+    "multi_agreement",
     "multiclass_brier",
+    "per_type_ci",
     "reliability_table",
+    "reproducibility_record",
     "rule_analysis",
+    "training_overlap",
 ]

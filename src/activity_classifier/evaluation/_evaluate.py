@@ -39,8 +39,10 @@ from ._metrics import (
     expected_calibration_error,
     likely_label_errors,
     multiclass_brier,
+    per_type_ci,
     reliability_table,
 )
+from ._provenance import reproducibility_record
 from ._results import Calibration, EvaluationResult, MethodScores
 from ._rules import rule_analysis
 
@@ -52,7 +54,9 @@ __all__ = [
     "evaluate_cv",
     "evaluate_test",
     "fold_indices",
+    "gate_checks",
     "learning_curve",
+    "training_overlap",
 ]
 
 logger = logging.getLogger(__name__)
@@ -271,6 +275,10 @@ def _method_scores(
     scores = MethodScores(**classification_metrics(y_true, y_pred))
     if n_bootstrap:
         scores.ci95 = bootstrap_ci(y_true, y_pred, groups, n_resamples=n_bootstrap, random_state=seed)
+        intervals = per_type_ci(y_true, y_pred, groups, n_resamples=n_bootstrap, random_state=seed)
+        for slug, row in scores.per_type.items():
+            if slug in intervals:
+                row["ci95"] = intervals[slug]
     if predictions is not None:
         scores.flagged_for_review = float(np.mean([p.needs_review for p in predictions])) if predictions else 0.0
         scores.coverage = coverage_curve(y_true, y_pred, [p.confidence for p in predictions])
@@ -355,6 +363,7 @@ def evaluate_cv(
     data_info: dict[str, Any] | None = None,
     progress: Progress | None = None,
     analysis: Sequence[Analysis] | None = None,
+    group_column: str | None = None,
 ) -> EvaluationResult:
     """Cross-validate every method and baseline on one labelled set.
 
@@ -384,6 +393,8 @@ def evaluate_cv(
         ``progress(stage, done, total)``.
     analysis : sequence of Analysis, optional
         The texts already analysed with ``estimator.build_analyzer()``.
+    group_column : str, optional
+        The name of the column ``groups`` came from, recorded in ``settings.group_column``.
 
     Returns
     -------
@@ -435,12 +446,14 @@ def evaluate_cv(
         )
         seconds["learning_curve"] = time.perf_counter() - t0
     seconds["total"] = time.perf_counter() - t_start
+    data = dict(data_info or {"rows": len(texts)})
     return EvaluationResult(
         kind="cross_validation",
-        data=dict(data_info or {"rows": len(texts)}),
+        data=data,
         settings={
             "cv_folds": n_splits,
             "grouped": groups is not None,
+            "group_column": group_column if groups is not None else None,
             "groups": len(set(groups)) if groups is not None else None,
             "random_state": random_state,
             "bootstrap_resamples": n_bootstrap,
@@ -450,6 +463,8 @@ def evaluate_cv(
             },
         },
         learning_curve=curve,
+        baseline_training={b: {"source": "the training part of each fold"} for b in baselines} or None,
+        reproducibility=reproducibility_record([{"role": "evaluated", **data}]),
         seconds=_rounded(seconds),
         **scored,
     )
@@ -463,6 +478,7 @@ def evaluate_test(
     groups: Sequence[str] | None = None,
     ids: Sequence[Any] | None = None,
     baseline_data: tuple[Sequence[str], Sequence[str]] | None = None,
+    baseline_info: dict[str, Any] | None = None,
     n_bootstrap: int = 1000,
     random_state: int = 0,
     data_info: dict[str, Any] | None = None,
@@ -480,7 +496,11 @@ def evaluate_test(
     ids : sequence, optional
         Row ids to report.
     baseline_data : (texts, labels), optional
-        Training data for the two baselines; they are left out when omitted.
+        Training data for the two baselines; they are left out when omitted. Train them on the model's
+        own training data, so that they and the model saw the same texts.
+    baseline_info : dict, optional
+        What ``baseline_data`` is (``source``, ``file``, ``sha256``), recorded for each baseline in
+        ``baseline_training`` with its ``rows``.
     n_bootstrap, random_state, data_info
         As in :func:`evaluate_cv`.
 
@@ -518,9 +538,18 @@ def evaluate_test(
     seconds["metrics"] = time.perf_counter() - t0
     seconds["total"] = time.perf_counter() - t_start
     meta = getattr(model, "metadata_", {})
+    data = dict(data_info or {"rows": len(texts)})
+    seen = None
+    if baseline_data is not None:
+        seen = {b: {**dict(baseline_info or {"source": "given"}), "rows": len(baseline_data[0])} for b in BASELINES}
+    involved = [{"role": "evaluated", **data}]
+    if isinstance(meta.get("training_data"), dict):
+        involved.append({"role": "model training", **meta["training_data"]})
+    if seen:
+        involved.append({"role": "baseline training", **seen[BASELINES[0]]})
     return EvaluationResult(
         kind="test",
-        data=dict(data_info or {"rows": len(texts)}),
+        data=data,
         model={
             "package": meta.get("package"),
             "created": meta.get("created"),
@@ -528,9 +557,69 @@ def evaluate_test(
             "cv_metrics": meta.get("metrics"),
         },
         settings={"random_state": random_state, "bootstrap_resamples": n_bootstrap},
+        baseline_training=seen,
+        reproducibility=reproducibility_record(involved),
         seconds=_rounded(seconds),
         **scored,
     )
+
+
+def training_overlap(texts: Sequence[str], training_texts: Sequence[str]) -> float:
+    """Share of ``texts`` that also occur in ``training_texts`` (compared after collapsing white space and case).
+
+    Examples
+    --------
+    >>> training_overlap(["Webinar gevolgd", "Boek gelezen"], ["webinar  gevolgd", "Congres"])
+    0.5
+    """
+    if not texts:
+        return 0.0
+    seen = {" ".join(str(t).split()).casefold() for t in training_texts}
+    return sum(" ".join(str(t).split()).casefold() in seen for t in texts) / len(texts)
+
+
+def gate_checks(
+    result: EvaluationResult,
+    *,
+    min_macro_f1: float | None = None,
+    min_kappa: float | None = None,
+    min_recall: float | None = None,
+    method: str = "hybrid",
+) -> list[dict[str, Any]]:
+    """Every threshold of the gate against its value.
+
+    Returns
+    -------
+    list of dict
+        ``{"figure", "method", "value", "threshold", "passed", "message"}`` per check (one per type with
+        support for ``min_recall``); ``message`` reads ``"hybrid macro-F1 0.912 < 0.93"`` for a failure,
+        as in :func:`check_gate`.
+    """
+    scores = result.methods[method]
+    checks: list[dict[str, Any]] = []
+
+    def add(figure: str, name: str, value: float, threshold: float) -> None:
+        passed = bool(value >= threshold)
+        checks.append(
+            {
+                "figure": figure,
+                "method": method,
+                "value": float(value),
+                "threshold": float(threshold),
+                "passed": passed,
+                "message": f"{method} {name} {value:.3f} {'>=' if passed else '<'} {threshold}",
+            }
+        )
+
+    if min_macro_f1 is not None:
+        add("macro_f1", "macro-F1", scores.macro_f1, min_macro_f1)
+    if min_kappa is not None:
+        add("cohen_kappa", "Cohen's kappa", scores.cohen_kappa, min_kappa)
+    if min_recall is not None:
+        for slug, row in scores.per_type.items():
+            if row["support"]:
+                add(f"recall.{slug}", f"recall of {slug}", row["recall"], min_recall)
+    return checks
 
 
 def check_gate(
@@ -554,14 +643,5 @@ def check_gate(
         Minimum recall of every type.
     method : str, default="hybrid"
     """
-    scores = result.methods[method]
-    failures = []
-    if min_macro_f1 is not None and scores.macro_f1 < min_macro_f1:
-        failures.append(f"{method} macro-F1 {scores.macro_f1:.3f} < {min_macro_f1}")
-    if min_kappa is not None and scores.cohen_kappa < min_kappa:
-        failures.append(f"{method} Cohen's kappa {scores.cohen_kappa:.3f} < {min_kappa}")
-    if min_recall is not None:
-        for slug, row in scores.per_type.items():
-            if row["support"] and row["recall"] < min_recall:
-                failures.append(f"{method} recall of {slug} {row['recall']:.3f} < {min_recall}")
-    return failures
+    checks = gate_checks(result, min_macro_f1=min_macro_f1, min_kappa=min_kappa, min_recall=min_recall, method=method)
+    return [c["message"] for c in checks if not c["passed"]]

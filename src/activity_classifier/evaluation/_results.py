@@ -23,7 +23,7 @@ from typing import Any, Literal
 __all__ = ["SCHEMA_VERSION", "Calibration", "EvaluationResult", "MethodScores"]
 
 #: Version of the ``metrics.json`` schema; raised only when the JSON changes.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _without_none(pairs: Mapping[str, Any]) -> dict[str, Any]:
@@ -130,6 +130,11 @@ class EvaluationResult:
         Example rows (with ``row``, ``id``, ``text``).
     learning_curve : list of dict or None
         When computed: ``fraction``, ``rows``, ``macro_f1``, ``macro_f1_sd`` per point.
+    baseline_training : dict or None
+        Baseline -> what it was trained on (``source``, ``file``, ``sha256``, ``rows``); None without baselines.
+    reproducibility : dict or None
+        Versions, date, command line and data hashes, see
+        :func:`~activity_classifier.evaluation.reproducibility_record`.
     schema_version : int
         :data:`SCHEMA_VERSION`.
     """
@@ -145,6 +150,8 @@ class EvaluationResult:
     likely_label_errors: list[dict[str, Any]] | None = None
     misclassified: list[dict[str, Any]] | None = None
     learning_curve: list[dict[str, float]] | None = None
+    baseline_training: dict[str, dict[str, Any]] | None = None
+    reproducibility: dict[str, Any] | None = None
     schema_version: int = SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
@@ -162,6 +169,8 @@ class EvaluationResult:
                 "rules": self.rules,
                 "misclassified": self.misclassified,
                 "learning_curve": self.learning_curve,
+                "baseline_training": self.baseline_training,
+                "reproducibility": self.reproducibility,
                 "seconds": self.seconds,
             }
         )
@@ -182,5 +191,7 @@ class EvaluationResult:
             likely_label_errors=metrics.get("likely_label_errors"),
             misclassified=metrics.get("misclassified"),
             learning_curve=metrics.get("learning_curve"),
+            baseline_training=metrics.get("baseline_training"),
+            reproducibility=metrics.get("reproducibility"),
             schema_version=int(metrics.get("schema_version", SCHEMA_VERSION)),
         )

@@ -180,6 +180,14 @@ _PLOTS: dict[str, Callable[[Mapping[str, Any]], Figure]] = {
 }
 
 
+def _figure_svg(metrics: Mapping[str, Any], key: str) -> bytes:
+    """Draw one figure and return it as SVG bytes (text kept as text, no date: the same input, the same file)."""
+    fig = _PLOTS[key](metrics)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, transparent=False)
+    return buffer.getvalue()
+
+
 def _figure_png(metrics: Mapping[str, Any], key: str) -> bytes:
     """Draw one figure and return it as PNG bytes."""
     fig = _PLOTS[key](metrics)

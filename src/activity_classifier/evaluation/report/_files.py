@@ -10,7 +10,9 @@ from typing import Any
 
 from ..._json import json_safe
 from .._results import EvaluationResult
+from ._figures import _figure_svg
 from ._html import render_html
+from ._layout import figure_keys
 from ._markdown import render_markdown
 
 __all__ = ["to_json", "write_report"]
@@ -33,7 +35,7 @@ def to_json(metrics: Mapping[str, Any]) -> str:
 
 
 def write_report(metrics: EvaluationResult | Mapping[str, Any], directory: str | Path) -> Path:
-    """Write ``metrics.json``, ``report.md`` and ``report.html`` into ``directory``.
+    """Write ``metrics.json``, ``report.md``, ``report.html`` and each figure as ``figure_<name>.svg``.
 
     All three are rendered before anything is written, and each file is replaced atomically (written to a
     temporary file in ``directory``, then renamed), so a failure never leaves a half-written file.
@@ -57,13 +59,16 @@ def write_report(metrics: EvaluationResult | Mapping[str, Any], directory: str |
         metrics = metrics.to_dict()
     dest = Path(directory)
     contents = {
-        "metrics.json": to_json(metrics),
-        "report.md": render_markdown(metrics),
-        "report.html": render_html(metrics),
+        "metrics.json": to_json(metrics).encode("utf-8"),
+        "report.md": render_markdown(metrics).encode("utf-8"),
+        "report.html": render_html(metrics).encode("utf-8"),
     }
+    # The figures also as SVG files beside the HTML (for a paper: vector graphics, editable text).
+    for key in figure_keys(metrics):
+        contents[f"figure_{key}.svg"] = _figure_svg(metrics, key)
     dest.mkdir(parents=True, exist_ok=True)
-    for name, text in contents.items():
-        atomic_write(dest / name, _writer(text.encode("utf-8")))
+    for name, data in contents.items():
+        atomic_write(dest / name, _writer(data))
     logger.info("wrote evaluation report to %s", dest)
     return dest
 

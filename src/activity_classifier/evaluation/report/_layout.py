@@ -205,9 +205,24 @@ def _intro(metrics: Mapping[str, Any]) -> list[_Para]:
         if trained:
             text += f", trained on {trained.get('file', 'unknown data')} ({_int(trained.get('rows'))} rows)"
         blocks.append(_Para(text + "."))
+    baselines = _dict(metrics.get("baseline_training"))
+    if baselines:
+        seen = []
+        for name, b in baselines.items():
+            info = _dict(b)
+            what = str(info.get("source", "unknown data"))
+            if info.get("file"):
+                what += f": {info['file']}"
+            if info.get("rows") is not None:
+                what += f", {_int(info['rows'])} rows"
+            if info.get("sha256"):
+                what += f", SHA-256 {str(info['sha256'])[:16]}…"
+            seen.append(f"{_METHOD_NAMES.get(name, name)} trained on {what}")
+        blocks.append(_Para("Baselines: " + "; ".join(seen) + "."))
     if metrics.get("kind") == "cross_validation" or "cv_folds" in settings:
         grouped = settings.get("grouped")
-        how = "grouped (no group in both the training and the test part) " if grouped else ""
+        column = f" by {settings['group_column']!r}" if settings.get("group_column") else ""
+        how = f"grouped{column} (no group in both the training and the test part) " if grouped else "UNGROUPED "
         text = f"Evaluation: {_int(settings.get('cv_folds'))}-fold {how}cross-validation; out-of-fold predictions."
     else:
         text = "Evaluation: held-out test set."
@@ -288,10 +303,12 @@ def _per_type(metrics: Mapping[str, Any]) -> _Section | None:
             r = _dict(per_type[slug])
             name = tax[slug].name_en if slug in tax else ""
             row: list[_Cell] = [_type_label(slug), name]
-            row += [_fmt(r.get(k)) for k in ("precision", "recall", "f1")]
+            ci = _dict(r.get("ci95"))
+            row += [_with_ci(r.get(k), ci.get(k)) if ci else _fmt(r.get(k)) for k in ("precision", "recall", "f1")]
             rows.append([*row, _int(r.get("support"))])
         header = ["Type", "Name", "Precision", "Recall", "F1", "Support"]
-        section.blocks.append(_Para("Hybrid method:"))
+        with_ci = any(_dict(per_type[t]).get("ci95") for t in per_type)
+        section.blocks.append(_Para("Hybrid method" + (" (95% bootstrap intervals in brackets):" if with_ci else ":")))
         section.blocks.append(_Table(header, rows, numeric=frozenset({2, 3, 4, 5})))
     if _f1_methods(metrics):
         section.blocks.append(_Figure("f1", "F1 per type for each method"))
@@ -514,7 +531,37 @@ def _sections(metrics: Mapping[str, Any]) -> list[_Section]:
     timing = _timing(metrics)
     if timing is not None:
         sections.append(timing)
+    record = _reproducibility(metrics)
+    if record is not None:
+        sections.append(record)
     return sections
+
+
+def _reproducibility(metrics: Mapping[str, Any]) -> _Section | None:
+    record = _dict(metrics.get("reproducibility"))
+    if not record:
+        return None
+    rows: list[list[_Cell]] = [["date (UTC)", str(record.get("date") or _DASH)]]
+    rows.append(["command", str(record.get("command") or "library call (no command line)")])
+    rows += [[name, str(v or "not installed")] for name, v in _dict(record.get("versions")).items()]
+    rows.append(["platform", str(record.get("platform") or _DASH)])
+    for d in _list(record.get("data")):
+        info = _dict(d)
+        sha = info.get("sha256") or _DASH
+        what = f"{info.get('file') or 'unknown file'}, {_int(info.get('rows'))} rows, SHA-256 {sha}"
+        rows.append([f"data ({info.get('role', 'data')})", what])
+    return _Section(
+        "Reproducibility",
+        [
+            _Para("What produced these figures; cite the versions and SHA-256 hashes to pin them."),
+            _Table(["Item", "Value"], rows),
+        ],
+    )
+
+
+def figure_keys(metrics: Mapping[str, Any]) -> list[str]:
+    """Return the names of the figures the report of ``metrics`` shows, in order."""
+    return [b.key for section in _sections(metrics) for b in section.blocks if isinstance(b, _Figure)]
 
 
 def _title(metrics: Mapping[str, Any]) -> str:
