@@ -19,6 +19,7 @@ from .estimator import ActivityClassifier
 from .exceptions import InputDataError
 from .persistence import load_model
 from .policy import Method, Prediction
+from .reliability import DEFAULT_TARGET_ACCURACY, check_target, model_reliability, review_to_target
 from .tables import find_column
 
 __all__ = ["PREDICTION_COLUMNS", "classify", "predictions_frame"]
@@ -77,6 +78,7 @@ def classify(
     text_column: str = "text",
     model: ActivityClassifier | None = None,
     method: Method = "hybrid",
+    target_accuracy: float | None = DEFAULT_TARGET_ACCURACY,
 ) -> pd.DataFrame:
     """Classify texts and return every input row with the prediction columns added.
 
@@ -90,13 +92,28 @@ def classify(
         A fitted classifier; the shipped default model when omitted.
     method : {"hybrid", "model", "rules"}, default="hybrid"
         Prediction policy.
+    target_accuracy : float or None, default=0.95
+        In (0, 1]: flag (``below_target_accuracy``) the fewest rows such that the accepted ones are
+        expected to reach this accuracy, from the risk-coverage curve stored with the model (see
+        :mod:`activity_classifier.reliability`). None keeps the policy's own flags only. A model without
+        a curve (older models, a model fitted in this session) falls back to the policy's flags, with a
+        logged warning.
 
     Returns
     -------
     pandas.DataFrame
         The input columns (for a list: one ``text`` column) followed by :data:`PREDICTION_COLUMNS`.
         An input column that has the name of a prediction column is kept as ``input_<name>``.
+        ``attrs["batch_report"]`` holds the batch's :class:`~activity_classifier.reliability.BatchReport`
+        (as a dict): rows accepted, their expected accuracy, unknown-word share against the training data's.
+
+    Raises
+    ------
+    InputDataError
+        If ``target_accuracy`` lies outside (0, 1].
     """
+    if target_accuracy is not None:
+        target_accuracy = check_target(target_accuracy)
     if isinstance(data, pd.DataFrame):
         frame = data.reset_index(drop=True).copy()
         texts = frame[find_column(frame, text_column)].tolist()
@@ -106,10 +123,16 @@ def classify(
         texts = list(data)
         frame = pd.DataFrame({"text": texts})
     clf = model if model is not None else load_model()
-    preds = clf.explain(texts, method=method)
+    docs = clf.analyse(texts)
+    preds = clf.explain(texts, method=method, analysis=docs)
+    if target_accuracy is not None and model_reliability(clf) is None:
+        logger.warning("the model stores no risk-coverage curve: no target accuracy applied (retrain it)")
+    preds, report = review_to_target(clf, docs, preds, target_accuracy)
     out = predictions_frame(preds)
     clashes = [c for c in frame.columns if c in PREDICTION_COLUMNS]
     if clashes:
         logger.warning("input columns %s kept as %s", clashes, [f"input_{c}" for c in clashes])
         frame = frame.rename(columns={c: f"input_{c}" for c in clashes})
-    return pd.concat([frame, out], axis=1)
+    result = pd.concat([frame, out], axis=1)
+    result.attrs["batch_report"] = report.to_dict()
+    return result

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from xml.sax.saxutils import quoteattr
@@ -126,7 +126,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 # -- Excel --------------------------------------------------------------------------------------------
-def _write_xlsx(frame: pd.DataFrame, tmp: Path) -> None:
+def _write_xlsx(frame: pd.DataFrame, tmp: Path, info: Mapping[str, Any] | None = None) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -192,6 +192,18 @@ def _write_xlsx(frame: pd.DataFrame, tmp: Path) -> None:
     for row in cb.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = wrap
+    if info:
+        # The batch's shift report: how it compares with the training data, what the target accuracy did.
+        sheet = wb.create_sheet("Info")
+        sheet.append(string_cells(sheet, ["key", "value"]))
+        for key, value in info.items():
+            shown = "" if value is None else (f"{value:.4f}" if isinstance(value, float) else str(value))
+            sheet.append(string_cells(sheet, [key, shown]))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.fill = header_fill
+        sheet.column_dimensions["A"].width = 30
+        sheet.column_dimensions["B"].width = 100
     wb.save(tmp)
 
 
@@ -280,6 +292,7 @@ def write_output(
     *,
     model_version: str = "",
     inputs: Sequence[str | Path] = (),
+    info: Mapping[str, Any] | None = None,
 ) -> list[Path]:
     """Write the review table in one format; return the files written.
 
@@ -295,6 +308,9 @@ def write_output(
         Recorded in Label Studio predictions.
     inputs : sequence of paths
         The input files; overwriting one is refused.
+    info : mapping, optional
+        Written to an ``Info`` sheet of an ``.xlsx`` workbook, one row per key (the prelabel command
+        passes the batch's shift report, :meth:`~activity_classifier.reliability.BatchReport.to_dict`).
 
     Returns
     -------
@@ -310,7 +326,7 @@ def write_output(
         return write
 
     def xlsx_writer(tmp: Path) -> None:
-        _write_xlsx(frame, tmp)
+        _write_xlsx(frame, tmp, info)
 
     if fmt == "xlsx":
         return [atomic_write(dest, xlsx_writer, inputs=inputs)]

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from ._support import add_trust_model, writing
+from ._support import add_target_accuracy, add_trust_model, target_for, writing
 
 __all__ = ["register"]
 
@@ -15,26 +15,31 @@ def run(args: argparse.Namespace) -> int:
     from ..exceptions import InputDataError
     from ..persistence import load_model
     from ..predictions import classify
+    from ..reliability import BatchReport, review_to_target
     from ..tables import find_column, read_table, write_table
 
     model = load_model(args.model, trust=args.trust_model)
+    target = target_for(args.target_accuracy, model)
     if args.input == "-":
         lines = [line.rstrip("\n") for line in sys.stdin]
-        preds = model.explain(lines, method=args.method)
+        docs = model.analyse(lines)
+        preds, report = review_to_target(model, docs, model.explain(lines, method=args.method, analysis=docs), target)
         for text, pred in zip(lines, preds, strict=True):
             print(json.dumps({"text": text, **pred.as_dict()}, ensure_ascii=False))
+        print(report.summary(), file=sys.stderr)
         return 0
     if not args.output:
         raise InputDataError("--output is required unless INPUT is '-'")
     frame = read_table(args.input)
     find_column(frame, args.text_column, args.input)
-    result = classify(frame, text_column=args.text_column, model=model, method=args.method)
+    result = classify(frame, text_column=args.text_column, model=model, method=args.method, target_accuracy=target)
     writing(args.output, lambda: write_table(result, args.output, inputs=[args.input]))
     flagged = int(result["needs_review"].sum())
     print(
         f"{len(result)} rows classified, {flagged} flagged for review; written to {args.output}",
         file=sys.stderr,
     )
+    print(BatchReport.from_dict(result.attrs["batch_report"]).summary(), file=sys.stderr)
     return 0
 
 
@@ -52,5 +57,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--text-column", default="text")
     p.add_argument("--method", choices=["hybrid", "model", "rules"], default="hybrid")
     p.add_argument("--model", help="model directory (default: the shipped default model)")
+    add_target_accuracy(p)
     add_trust_model(p)
     p.set_defaults(func=run)

@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from ._support import add_trust_model, writing
+from ._support import add_trust_model, target_for, writing
 
 __all__ = ["register"]
 
@@ -24,9 +24,11 @@ def run(args: argparse.Namespace) -> int:
 
     fmt = format_for(args.output, args.format)  # fail on a bad output name before reading anything
     t0 = time.perf_counter()
+    model = load_model(args.model, trust=args.trust_model)
     result = prelabel(
         args.inputs,
-        model=load_model(args.model, trust=args.trust_model),
+        model=model,
+        target_accuracy=target_for(args.target_accuracy, model),
         method=args.method,
         redact_personal_data=args.redact,
         table=TableOptions(
@@ -55,7 +57,12 @@ def run(args: argparse.Namespace) -> int:
     written = writing(
         args.output,
         lambda: write_output(
-            result.frame, args.output, fmt, model_version=result.model_version, inputs=result.ingested.files
+            result.frame,
+            args.output,
+            fmt,
+            model_version=result.model_version,
+            inputs=result.ingested.files,
+            info=None if result.batch_report is None else result.batch_report.to_dict(),
         ),
     )
     frame = result.frame
@@ -68,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
         + f"; written to {', '.join(str(p) for p in written)}",
         file=sys.stderr,
     )
+    if result.batch_report is not None:
+        print(result.batch_report.summary(), file=sys.stderr)
     return 0
 
 

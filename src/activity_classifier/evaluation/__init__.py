@@ -31,6 +31,7 @@ from ._metrics import (
     likely_label_errors,
     multiclass_brier,
     reliability_table,
+    risk_coverage_summary,
 )
 from ._results import SCHEMA_VERSION, Calibration, EvaluationResult, MethodScores
 from ._rules import rule_analysis
@@ -60,5 +61,6 @@ __all__ = [
     "likely_label_errors",
     "multiclass_brier",
     "reliability_table",
+    "risk_coverage_summary",
     "rule_analysis",
 ]

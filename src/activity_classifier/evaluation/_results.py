@@ -18,12 +18,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from ..reliability import Reliability
 
 __all__ = ["SCHEMA_VERSION", "Calibration", "EvaluationResult", "MethodScores"]
 
-#: Version of the ``metrics.json`` schema; raised only when the JSON changes.
-SCHEMA_VERSION = 1
+#: Version of the ``metrics.json`` schema; raised only when the JSON changes (2: ``risk_coverage`` per
+#: method, ``reliability`` and ``shift``).
+SCHEMA_VERSION = 2
 
 
 def _without_none(pairs: Mapping[str, Any]) -> dict[str, Any]:
@@ -53,6 +57,9 @@ class MethodScores:
         Share of items the method flags for review (the classifier's methods only).
     coverage : dict or None
         The coverage curve, see :func:`~activity_classifier.evaluation.coverage_curve`.
+    risk_coverage : dict or None
+        ``aurc``, ``accuracy_at_coverage`` (``"0.9"``, ``"0.8"``, ``"0.6"``) and ``curve``, see
+        :func:`~activity_classifier.evaluation.risk_coverage_summary`.
     """
 
     n: int
@@ -68,6 +75,7 @@ class MethodScores:
     ci95: dict[str, list[float]] | None = None
     flagged_for_review: float | None = None
     coverage: dict[str, Any] | None = None
+    risk_coverage: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the block as it appears in ``metrics.json``."""
@@ -130,6 +138,12 @@ class EvaluationResult:
         Example rows (with ``row``, ``id``, ``text``).
     learning_curve : list of dict or None
         When computed: ``fraction``, ``rows``, ``macro_f1``, ``macro_f1_sd`` per point.
+    reliability : dict or None
+        Cross-validation only: the expected-correctness model fitted on the out-of-fold hybrid
+        predictions (:class:`~activity_classifier.reliability.Reliability`; ``train`` stores it with the model).
+    shift : dict or None
+        Held-out tests only: the batch's shift report and the target accuracy's outcome, see
+        :class:`~activity_classifier.reliability.BatchReport`, plus ``accepted_accuracy``, measured.
     schema_version : int
         :data:`SCHEMA_VERSION`.
     """
@@ -145,7 +159,16 @@ class EvaluationResult:
     likely_label_errors: list[dict[str, Any]] | None = None
     misclassified: list[dict[str, Any]] | None = None
     learning_curve: list[dict[str, float]] | None = None
+    reliability: dict[str, Any] | None = None
+    shift: dict[str, Any] | None = None
     schema_version: int = SCHEMA_VERSION
+
+    @property
+    def reliability_model(self) -> Reliability | None:
+        """``reliability`` as a validated :class:`~activity_classifier.reliability.Reliability`, or None."""
+        from ..reliability import Reliability
+
+        return None if self.reliability is None else Reliability.from_dict(self.reliability, "metrics")
 
     def to_dict(self) -> dict[str, Any]:
         """Return the content of ``metrics.json`` (blocks that were not computed are left out)."""
@@ -162,6 +185,8 @@ class EvaluationResult:
                 "rules": self.rules,
                 "misclassified": self.misclassified,
                 "learning_curve": self.learning_curve,
+                "reliability": self.reliability,
+                "shift": self.shift,
                 "seconds": self.seconds,
             }
         )
@@ -182,5 +207,7 @@ class EvaluationResult:
             likely_label_errors=metrics.get("likely_label_errors"),
             misclassified=metrics.get("misclassified"),
             learning_curve=metrics.get("learning_curve"),
+            reliability=metrics.get("reliability"),
+            shift=metrics.get("shift"),
             schema_version=int(metrics.get("schema_version", SCHEMA_VERSION)),
         )
