@@ -247,3 +247,18 @@ def test_a_malformed_curve_is_refused_on_load(trained, tmp_path):
     argv = ["predict", str(src), "--output", str(tmp_path / "o.csv"), "--model", str(copy)]
     assert main([*argv, "--target-accuracy", "0.9"]) == 2
     assert main(argv) == 0  # without the option: the policy's flags (documented fallback)
+
+
+def test_prelabel_writes_the_shift_report_to_the_info_sheet(trained, tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    src = tmp_path / "reports.csv"
+    src.write_text("text\nWebinar over toetsen gevolgd\nBoek gelezen\nNaar het congres\n", "utf-8")
+    out = tmp_path / "review.xlsx"
+    argv = ["prelabel", str(src), "--output", str(out), "--model", str(trained)]
+    assert main([*argv, "--target-accuracy", "2"]) == 2 and not out.exists()
+    capsys.readouterr()
+    assert main(argv) == 0
+    assert "accepted" in capsys.readouterr().err
+    info = {r[0]: r[1] for r in load_workbook(out)["Info"].iter_rows(min_row=2, values_only=True)}
+    assert info["rows"] == "3" and info["target_accuracy"] == "0.9500" and "training_unknown_word_share" in info

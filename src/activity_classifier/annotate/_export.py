@@ -326,7 +326,10 @@ def write_output(
         return write
 
     def xlsx_writer(tmp: Path) -> None:
-        _write_xlsx(frame, tmp, info)
+        if info:
+            _write_xlsx(frame, tmp, info)
+        else:
+            _write_xlsx(frame, tmp)
 
     if fmt == "xlsx":
         return [atomic_write(dest, xlsx_writer, inputs=inputs)]

@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from ._support import add_trust_model, target_for, writing
+from ._support import add_target_accuracy, add_trust_model, target_for, writing
 
 __all__ = ["register"]
 
@@ -108,5 +108,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--layout", choices=["auto", "long", "wide"], default="auto", help="tables: force a layout")
     p.add_argument("--method", choices=["hybrid", "model", "rules"], default="hybrid")
     p.add_argument("--model", help="model directory (default: the shipped default model)")
+    add_target_accuracy(p)
     add_trust_model(p)
     p.set_defaults(func=run)
