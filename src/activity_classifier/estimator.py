@@ -33,7 +33,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.exceptions import NotFittedError as _SklearnNotFitted
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
@@ -42,6 +42,7 @@ from .exceptions import InputDataError, NotFittedError, UnknownLabelError
 from .features import CharTransformer, char_ngrams, word_ngrams
 from .gazetteer import Gazetteer
 from .policy import METHODS, Method, PolicySettings, Prediction, decide, rule_proba
+from .reliability import type_centroids
 from .rules import RuleSet
 from .taxonomy import get_taxonomy
 from .text import BLANK, get_pipeline, lemma_table
@@ -233,7 +234,14 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             gazetteer = Gazetteer(self.gazetteer, pipeline=self.pipeline)
         return Analyzer(self.lexicon, pipeline=self.pipeline, gazetteer=gazetteer, gazetteer_rules=self.gazetteer_rules)
 
-    def fit(self, X: Any, y: Any, *, analysis: Sequence[Analysis] | None = None) -> ActivityClassifier:
+    def fit(
+        self,
+        X: Any,
+        y: Any,
+        *,
+        analysis: Sequence[Analysis] | None = None,
+        groups: Sequence[Any] | None = None,
+    ) -> ActivityClassifier:
         """Fit the classifier.
 
         Parameters
@@ -246,6 +254,11 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         analysis : sequence of Analysis, optional
             ``X`` already analysed by an analyzer with these settings (see :meth:`build_analyzer`); saves
             the spaCy pass. An analysis made with another lexicon or pipeline is refused.
+        groups : sequence, optional
+            Group of each text (its writer): the internal cross-validation of the probability calibration
+            then keeps each group within one fold, so that the temperature is fitted on writers the fold's
+            model did not see (``activity-classifier train`` passes its group column). Ignored with fewer
+            groups than folds.
 
         Returns
         -------
@@ -307,11 +320,20 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                 logger.warning("a type has fewer than 2 training examples: probabilities are left uncalibrated")
             estimator: Any = base.fit(features, y_arr)
         else:
-            cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.random_state)
+            cv: Any = StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.random_state)
+            if groups is not None:
+                g = np.asarray(list(groups), dtype=object)
+                if len(g) != len(texts):
+                    raise InputDataError(f"X has {len(texts)} texts but groups has {len(g)} entries")
+                if len(set(g.tolist())) >= folds:
+                    grouped = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=self.random_state)
+                    cv = [(tr, te) for tr, te in grouped.split(np.zeros(len(g)), y_arr, g)]
             estimator = CalibratedClassifierCV(base, method=self.calibration, cv=cv, ensemble=False)
             estimator.fit(features, y_arr)
         self.estimator_ = estimator
         self.classes_ = np.asarray(estimator.classes_, dtype=object)
+        # For the reliability signals: how close a new text comes to each type's training texts.
+        self.centroids_ = type_centroids(features[:, : len(self.word_vectorizer_.vocabulary_)], y_arr, self.classes_)
         self.n_train_ = len(texts)
         return self
 

@@ -57,6 +57,7 @@ from ._json import json_safe
 from ._version import __version__
 from .estimator import ActivityClassifier
 from .exceptions import ModelArtifactError, ModelIntegrityError, ModelTrustError, ModelVersionError
+from .reliability import Reliability
 from .text import get_pipeline, pipeline_info
 
 if TYPE_CHECKING:
@@ -99,6 +100,8 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "sklearn.calibration._TemperatureScaling",
     "sklearn.isotonic.IsotonicRegression",
     "sklearn.model_selection._split.StratifiedKFold",
+    # The per-type word centroids of the reliability signals (data only).
+    "scipy.sparse._csr.csr_matrix",
 )
 
 
@@ -162,6 +165,7 @@ def save_model(
     *,
     training_data: Mapping[str, Any] | None = None,
     metrics: EvaluationResult | Mapping[str, Any] | None = None,
+    reliability: Reliability | None = None,
 ) -> Path:
     """Save a fitted model and its metadata to ``directory`` (replaced as a whole, atomically).
 
@@ -175,6 +179,9 @@ def save_model(
         What the model was trained on, e.g. ``{"path": ..., "sha256": ..., "rows": ...}``.
     metrics : EvaluationResult or mapping, optional
         Cross-validated metrics to record (``train`` stores the ``metrics.json`` of its cross-validation).
+    reliability : Reliability, optional
+        The expected-correctness model and risk-coverage curve from writer-grouped out-of-fold predictions
+        (stored as ``reliability``; needed for a target accuracy, see :mod:`activity_classifier.reliability`).
 
     Returns
     -------
@@ -215,6 +222,8 @@ def save_model(
             "metrics": json_safe(dict(metrics or {})),
             "model_file": {"name": MODEL_FILE, "format": "skops", "sha256": file_sha256(model_path)},
         }
+        if reliability is not None:
+            metadata["reliability"] = json_safe(reliability.to_dict())
         (tmp / METADATA_FILE).write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", "utf-8")
         _replace_directory(tmp, dest)
     except BaseException:
@@ -480,5 +489,7 @@ def load_model(directory: str | Path | None = None, *, trust: bool = False) -> A
         raise ModelArtifactError(f"{model_path}: cannot load model ({exc.__class__.__name__}: {exc})") from exc
     if not isinstance(model, ActivityClassifier):
         raise ModelArtifactError(f"{model_path}: does not hold an ActivityClassifier")
+    if "reliability" in meta:  # optional (older models have none); refused when malformed
+        Reliability.from_dict(meta["reliability"], where=str(d / METADATA_FILE))
     model.metadata_ = meta
     return model

@@ -11,6 +11,9 @@
     The rules' top type; flagged ``no_rule_matched`` when every rule abstains and ``rules_tied`` when the
     top type holds less than half of the matched weight.
 
+With a target accuracy (:func:`activity_classifier.reliability.review_to_target`), a batch's least
+reliable items are flagged ``below_target_accuracy`` too.
+
 Empty texts are never dropped: they get no label and the reason ``empty_text``; texts cut to the maximum
 length get ``text_truncated``.
 """
@@ -50,6 +53,7 @@ class ReviewReason(StrEnum):
     RULES_TIED = "rules_tied"
     MODEL_RULES_DISAGREE = "model_rules_disagree"
     LOW_CONFIDENCE = "low_confidence"
+    BELOW_TARGET_ACCURACY = "below_target_accuracy"
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,12 @@ from collections.abc import Sequence
 import pandas as pd
 
 from ._progress import Progress
+from .analysis import Analysis
 from .estimator import ActivityClassifier
 from .exceptions import InputDataError
 from .persistence import load_model
 from .policy import Method, Prediction
+from .reliability import DEFAULT_TARGET_ACCURACY, check_target, model_reliability, review_to_target
 from .tables import find_column
 
 __all__ = ["PREDICTION_COLUMNS", "PROGRESS_BATCH", "classify", "predictions_frame"]
@@ -101,6 +103,7 @@ def classify(
     model: ActivityClassifier | None = None,
     method: Method = "hybrid",
     progress: Progress | None = None,
+    target_accuracy: float | None = DEFAULT_TARGET_ACCURACY,
 ) -> pd.DataFrame:
     """Classify texts and return every input row with the prediction columns added.
 
@@ -118,6 +121,12 @@ def classify(
     progress : callable, optional
         ``progress("classify", done, total)`` after each batch of :data:`PROGRESS_BATCH` texts (the command
         line draws a bar when standard error is a terminal).
+    target_accuracy : float or None, default=0.95
+        In (0, 1]: flag (``below_target_accuracy``) the fewest rows such that the accepted ones are
+        expected to reach this accuracy, from the risk-coverage curve stored with the model (see
+        :mod:`activity_classifier.reliability`). None keeps the policy's own flags only. A model without
+        a curve (older models, a model fitted in this session) falls back to the policy's flags, with a
+        logged warning.
 
     Returns
     -------
@@ -126,7 +135,16 @@ def classify(
         An input column that has the name of a prediction column is kept as ``input_<name>`` (or
         ``input_<name>_2``, ``_3``, ... if the input has that name too), so no header is ever doubled.
         For an empty text ``label``, ``label_nl`` and ``group`` are None, in every row.
+        ``attrs["batch_report"]`` holds the batch's :class:`~activity_classifier.reliability.BatchReport`
+        (as a dict): rows accepted, their expected accuracy, unknown-word share against the training data's.
+
+    Raises
+    ------
+    InputDataError
+        If ``target_accuracy`` lies outside (0, 1].
     """
+    if target_accuracy is not None:
+        target_accuracy = check_target(target_accuracy)
     if isinstance(data, pd.DataFrame):
         frame = data.reset_index(drop=True).copy()
         texts = frame[find_column(frame, text_column)].tolist()
@@ -139,13 +157,19 @@ def classify(
     # A missing cell (None, NaN, pd.NA: what pandas reads for an empty cell) is an empty text, flagged
     # ``empty_text`` with no label, never the word "nan" classified.
     cleaned = ["" if _is_missing(t) else t for t in texts]
-    if progress is None or len(cleaned) <= PROGRESS_BATCH:
-        preds = clf.explain(cleaned, method=method)
-    else:
-        preds = []
-        for start in range(0, len(cleaned), PROGRESS_BATCH):
-            preds += clf.explain(cleaned[start : start + PROGRESS_BATCH], method=method)
-            progress("classify", min(start + PROGRESS_BATCH, len(cleaned)), len(cleaned))
+    step = len(cleaned) if progress is None else PROGRESS_BATCH
+    docs: list[Analysis] = []
+    preds: list[Prediction] = []
+    for start in range(0, len(cleaned), max(step, 1)):
+        batch = cleaned[start : start + step]
+        batch_docs = clf.analyse(batch)
+        docs += batch_docs
+        preds += clf.explain(batch, method=method, analysis=batch_docs)
+        if progress is not None:
+            progress("classify", min(start + step, len(cleaned)), len(cleaned))
+    if target_accuracy is not None and model_reliability(clf) is None:
+        logger.warning("the model stores no risk-coverage curve: no target accuracy applied (retrain it)")
+    preds, report = review_to_target(clf, docs, preds, target_accuracy)
     out = predictions_frame(preds)
     if frame.columns.duplicated().any():
         dupes = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
@@ -162,4 +186,6 @@ def classify(
             taken.add(new)
         logger.warning("input columns %s kept as %s", clashes, list(renamed.values()))
         frame = frame.rename(columns=renamed)
-    return pd.concat([frame, out], axis=1)
+    result = pd.concat([frame, out], axis=1)
+    result.attrs["batch_report"] = report.to_dict()
+    return result

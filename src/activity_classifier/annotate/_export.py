@@ -36,7 +36,7 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from xml.sax.saxutils import quoteattr
@@ -202,7 +202,7 @@ def _for_annotators(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _write_xlsx(frame: pd.DataFrame, tmp: Path) -> None:
+def _write_xlsx(frame: pd.DataFrame, tmp: Path, info: Mapping[str, Any] | None = None) -> None:
     """Write the review workbook (sheet Review and sheet Codebook); see the module docstring."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -290,6 +290,18 @@ def _write_xlsx(frame: pd.DataFrame, tmp: Path) -> None:
             cell.alignment = wrap
             count = max(count, wrapped_lines(cell.value, widths[name]))
         cb.row_dimensions[i].height = _row_height(count)
+    if info:
+        # The batch's shift report: how it compares with the training data, what the target accuracy did.
+        sheet = wb.create_sheet("Info")
+        sheet.append(string_cells(sheet, ["key", "value"]))
+        for key, value in info.items():
+            shown = "" if value is None else (f"{value:.4f}" if isinstance(value, float) else str(value))
+            sheet.append(string_cells(sheet, [key, shown]))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.fill = header_fill
+        sheet.column_dimensions["A"].width = 30
+        sheet.column_dimensions["B"].width = 100
     wb.save(tmp)
 
 
@@ -389,6 +401,7 @@ def write_output(
     model_version: str = "",
     inputs: Sequence[str | Path] = (),
     csv_dialect: CsvDialect | None = None,
+    info: Mapping[str, Any] | None = None,
 ) -> list[Path]:
     """Write the review table in one format; return the files written.
 
@@ -407,6 +420,9 @@ def write_output(
     csv_dialect : CsvDialect, optional
         For ``csv``: delimiter, encoding and line ending; by default comma, UTF-8 with a byte-order mark,
         CRLF (``CSV_DIALECTS["excel"]``); ``CSV_DIALECTS["excel-nl"]`` uses semicolons.
+    info : mapping, optional
+        Written to an ``Info`` sheet of an ``.xlsx`` workbook, one row per key (the prelabel command
+        passes the batch's shift report, :meth:`~activity_classifier.reliability.BatchReport.to_dict`).
 
     Returns
     -------
@@ -423,7 +439,10 @@ def write_output(
         return write
 
     def xlsx_writer(tmp: Path) -> None:
-        _write_xlsx(frame, tmp)
+        if info:
+            _write_xlsx(frame, tmp, info)
+        else:
+            _write_xlsx(frame, tmp)
 
     if fmt == "xlsx":
         return [atomic_write(dest, xlsx_writer, inputs=inputs)]

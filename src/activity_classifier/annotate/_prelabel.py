@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
     from ..estimator import ActivityClassifier
     from ..policy import Method
+    from ..reliability import BatchReport
 
 __all__ = ["REVIEW_COLUMNS", "PrelabelResult", "model_version", "prelabel", "review_frame", "sort_for_review"]
 
@@ -82,12 +83,15 @@ class PrelabelResult:
         Findings per kind (``email``, ``phone``, ``student_number``) over all texts.
     model_version : str
         The model that made the predictions (see :func:`model_version`).
+    batch_report : BatchReport or None
+        The batch's shift report and what the target accuracy did.
     """
 
     frame: pd.DataFrame
     ingested: Ingested
     personal_data: Counter[str]
     model_version: str
+    batch_report: BatchReport | None = None
 
 
 def model_version(model: ActivityClassifier) -> str:
@@ -167,6 +171,7 @@ def prelabel(
     redact_personal_data: bool = False,
     table: TableOptions | None = None,
     progress: Progress | bool | None = None,
+    target_accuracy: float | None = 0.95,  # reliability.DEFAULT_TARGET_ACCURACY, kept light to import
 ) -> PrelabelResult:
     """Read learner reports, classify every activity and return the review table.
 
@@ -199,6 +204,7 @@ def prelabel(
     """
     from ..persistence import load_model
     from ..predictions import predictions_frame
+    from ..reliability import check_target, review_to_target
 
     ingested = read_activities(paths, table)
     activities = ingested.activities
@@ -215,19 +221,26 @@ def prelabel(
         kinds = [f"{k} (redacted)" if k else "" for k in kinds]
         logger.info("redacted with %s", ", ".join(PLACEHOLDERS.values()))
 
+    if target_accuracy is not None:
+        target_accuracy = check_target(target_accuracy)
     clf = model if model is not None else load_model()
     texts = [a.text for a in activities]
     preds = []
+    docs = []
     report = progress if callable(progress) else progress_bars(progress)
     for start in range(0, len(texts), BATCH_SIZE):
         batch = texts[start : start + BATCH_SIZE]
-        preds.extend(clf.explain(batch, method=method))
+        batch_docs = clf.analyse(batch)
+        docs.extend(batch_docs)
+        preds.extend(clf.explain(batch, method=method, analysis=batch_docs))
         if report is not None:
             report("classifying", start + len(batch), len(texts))
+    preds, batch_report = review_to_target(clf, docs, preds, target_accuracy)
     frame = sort_for_review(review_frame(activities, predictions_frame(preds), kinds))
     return PrelabelResult(
         frame=frame,
         ingested=ingested,
         personal_data=counts,
         model_version=model_version(clf),
+        batch_report=batch_report,
     )

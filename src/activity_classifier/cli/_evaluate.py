@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._support import (
+    add_target_accuracy,
     add_trust_model,
     command_line,
     group_column_arg,
     progress_callback,
     require_groups,
+    target_for,
     unit_interval,
     warn_loudly,
     writing,
@@ -55,6 +57,23 @@ def _print_headline(result: EvaluationResult) -> None:
             f"to reach {cov['target']:.0%} accuracy on the rest, review the least confident "
             f"{cov['review_share_for_target']:.1%} (hybrid)"
         )
+    risk = hybrid.risk_coverage if hybrid is not None else None
+    if risk:
+        at = risk["accuracy_at_coverage"]
+        print(
+            f"risk-coverage (hybrid): AURC {risk['aurc']:.4f}; accuracy of the most confident "
+            + ", ".join(f"{float(k):.0%}: {v:.3f}" for k, v in at.items())
+        )
+    if result.shift:
+        from ..reliability import BatchReport
+
+        shift = result.shift
+        print("batch: " + BatchReport.from_dict(shift).summary())
+        if shift.get("accepted_accuracy") is not None:
+            print(
+                f"accepted rows: measured accuracy {shift['accepted_accuracy']:.3f} "
+                f"({shift['flagged_share']:.1%} flagged)"
+            )
     if result.learning_curve:
         points = ", ".join(f"{p['rows']:.0f} rows {p['macro_f1']:.3f}" for p in result.learning_curve)
         print("learning curve (hybrid macro-F1): " + points)
@@ -176,6 +195,7 @@ def run(args: argparse.Namespace) -> int:
             n_bootstrap=args.bootstrap,
             random_state=args.seed,
             data_info=test.describe(),
+            target_accuracy=target_for(args.target_accuracy, model),
         )
         if metrics.model is not None:
             metrics.model["training_data_overlap"] = overlap
@@ -253,6 +273,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--bootstrap", type=int, default=1000, help="resamples for 95%% intervals (0: none)")
     p.add_argument("--learning-curve", action="store_true", help="also compute the learning curve (slower)")
     p.add_argument("--no-baselines", action="store_true", help="with --test: skip the two baselines")
+    add_target_accuracy(p)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--report", metavar="DIR", help="write metrics.json, report.md and report.html here")
     p.add_argument("--min-macro-f1", type=unit_interval, help="gate: minimum macro-F1 (0..1)")

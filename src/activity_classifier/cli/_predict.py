@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from ._support import add_csv_dialect, add_trust_model, csv_dialect, progress_callback, writing
+from ._support import add_csv_dialect, add_target_accuracy, add_trust_model, csv_dialect, progress_callback, target_for, writing
 
 __all__ = ["register"]
 
@@ -38,14 +38,18 @@ def run(args: argparse.Namespace) -> int:
     from ..exceptions import InputDataError
     from ..persistence import load_model
     from ..predictions import classify
+    from ..reliability import BatchReport, review_to_target
     from ..tables import find_column, read_table, write_table
 
     model = load_model(args.model, trust=args.trust_model)
+    target = target_for(args.target_accuracy, model)
     if args.input == "-":
         lines = stdin_lines()
-        preds = model.explain(lines, method=args.method)
+        docs = model.analyse(lines)
+        preds, report = review_to_target(model, docs, model.explain(lines, method=args.method, analysis=docs), target)
         for text, pred in zip(lines, preds, strict=True):
             print(json.dumps({"text": text, **pred.as_dict()}, ensure_ascii=False))
+        print(report.summary(), file=sys.stderr)
         return 0
     if not args.output:
         raise InputDataError("--output is required unless INPUT is '-'")
@@ -55,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"dry run: {len(frame)} rows readable; nothing classified, nothing written", file=sys.stderr)
         return 0
     result = classify(
-        frame, text_column=args.text_column, model=model, method=args.method, progress=progress_callback()
+        frame, text_column=args.text_column, model=model, method=args.method, target_accuracy=target,
+        progress=progress_callback(),
     )
     if str(args.output).lower().endswith(".xlsx") and len(result) >= LARGE_WORKBOOK_ROWS:
         print(f"writing {len(result)} rows to {args.output} (a large workbook takes a while)...", file=sys.stderr)
@@ -66,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
         f"{len(result)} rows classified, {flagged} flagged for review; written to {args.output}",
         file=sys.stderr,
     )
+    print(BatchReport.from_dict(result.attrs["batch_report"]).summary(), file=sys.stderr)
     return 0
 
 
@@ -84,6 +90,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--method", choices=["hybrid", "model", "rules"], default="hybrid")
     p.add_argument("--model", help="model directory (default: the shipped default model)")
     p.add_argument("--dry-run", action="store_true", help="check the model and the input only; write nothing")
+    add_target_accuracy(p)
     add_trust_model(p)
     add_csv_dialect(p)
     p.set_defaults(func=run)

@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from ._support import add_csv_dialect, add_trust_model, csv_dialect, writing
+from ._support import add_csv_dialect, add_target_accuracy, add_trust_model, csv_dialect, target_for, writing
 
 __all__ = ["register"]
 
@@ -24,9 +24,11 @@ def run(args: argparse.Namespace) -> int:
 
     fmt = format_for(args.output, args.format)  # fail on a bad output name before reading anything
     t0 = time.perf_counter()
+    model = load_model(args.model, trust=args.trust_model)
     result = prelabel(
         args.inputs,
-        model=load_model(args.model, trust=args.trust_model),
+        model=model,
+        target_accuracy=target_for(args.target_accuracy, model),
         method=args.method,
         redact_personal_data=args.redact,
         table=TableOptions(
@@ -61,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
             model_version=result.model_version,
             inputs=result.ingested.files,
             csv_dialect=csv_dialect(args.csv_dialect),
+            info=None if result.batch_report is None else result.batch_report.to_dict(),
         ),
     )
     frame = result.frame
@@ -73,6 +76,8 @@ def run(args: argparse.Namespace) -> int:
         + f"; written to {', '.join(str(p) for p in written)}",
         file=sys.stderr,
     )
+    if result.batch_report is not None:
+        print(result.batch_report.summary(), file=sys.stderr)
     return 0
 
 
@@ -104,6 +109,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--layout", choices=["auto", "long", "wide"], default="auto", help="tables: force a layout")
     p.add_argument("--method", choices=["hybrid", "model", "rules"], default="hybrid")
     p.add_argument("--model", help="model directory (default: the shipped default model)")
+    add_target_accuracy(p)
     add_trust_model(p)
     add_csv_dialect(p)
     p.set_defaults(func=run)

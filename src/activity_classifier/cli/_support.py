@@ -169,6 +169,38 @@ def csv_dialect(name: str | None) -> CsvDialect | None:
     return None if name is None else CSV_DIALECTS[name]
 
 
+def add_target_accuracy(parser: argparse.ArgumentParser) -> None:
+    """Add ``--target-accuracy A`` (see :func:`target_for`)."""
+    parser.add_argument(
+        "--target-accuracy",
+        type=float,
+        metavar="A",
+        help="flag the fewest rows such that the accepted ones are expected to reach accuracy A, in (0, 1] "
+        "(default 0.95, when the model stores a risk-coverage curve)",
+    )
+
+
+def target_for(value: float | None, model: Any) -> float | None:
+    """Return the target accuracy to apply: ``value`` checked, else 0.95 when ``model`` has a reliability block.
+
+    A model without one (trained before the target accuracy existed, or saved without cross-validation)
+    falls back to the policy's own flags when no target was asked for, and is refused when one was.
+    """
+    from ..exceptions import InputDataError
+    from ..reliability import DEFAULT_TARGET_ACCURACY, check_target, model_reliability
+
+    has_curve = model_reliability(model) is not None
+    if value is None:
+        return DEFAULT_TARGET_ACCURACY if has_curve else None
+    target = check_target(value)
+    if not has_curve:
+        raise InputDataError(
+            "--target-accuracy: this model stores no risk-coverage curve (trained by an older version or "
+            "without cross-validation); retrain it with 'activity-classifier train' or leave the option out"
+        )
+    return target
+
+
 def progress_callback() -> Progress | None:
     """Return the progress adaptor (tqdm bars) when stderr is a terminal, else None."""
     return progress_bars()

@@ -70,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
     # One spaCy pass serves the cross-validation and the final fit.
     docs = estimator.build_analyzer().analyse(data.texts)
     metrics = None
+    reliability = None
     if args.cv >= 2:
         if data.groups is None:
             warn_loudly(
@@ -102,10 +103,22 @@ def run(args: argparse.Namespace) -> int:
             f"{args.cv}-fold CV {how} (hybrid): macro-F1 {hybrid.macro_f1:.3f}, kappa {hybrid.cohen_kappa:.3f}",
             file=sys.stderr,
         )
+        reliability = metrics.reliability_model
+        if reliability is not None:
+            print(
+                f"reliability from the out-of-fold predictions: {', '.join(reliability.signals)}; "
+                f"AURC {metrics.methods['hybrid'].risk_coverage['aurc']:.4f}",  # type: ignore[index]
+                file=sys.stderr,
+            )
     t0 = time.perf_counter()
-    estimator.fit(data.texts, data.labels, analysis=docs)
+    estimator.fit(data.texts, data.labels, analysis=docs, groups=data.groups)
     print(f"fitted in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-    out = writing(output, lambda: save_model(estimator, output, training_data=data.describe(), metrics=metrics))
+    out = writing(
+        output,
+        lambda: save_model(
+            estimator, output, training_data=data.describe(), metrics=metrics, reliability=reliability
+        ),
+    )
     print(f"model written to {out}")
     return 0
 

@@ -34,6 +34,7 @@ from ._metrics import (
     multiclass_brier,
     per_type_ci,
     reliability_table,
+    risk_coverage_summary,
 )
 from ._provenance import reproducibility_record
 from ._results import SCHEMA_VERSION, Calibration, EvaluationResult, MethodScores
@@ -69,6 +70,7 @@ __all__ = [
     "per_type_ci",
     "reliability_table",
     "reproducibility_record",
+    "risk_coverage_summary",
     "rule_analysis",
     "training_overlap",
 ]

@@ -29,6 +29,14 @@ from .._progress import Progress
 from ..analysis import Analysis
 from ..estimator import ActivityClassifier
 from ..policy import METHODS, Method, Prediction
+from ..reliability import (
+    DEFAULT_TARGET_ACCURACY,
+    KEPT_SIGNALS,
+    SIGNALS,
+    build_reliability,
+    item_signals,
+    review_to_target,
+)
 from ..rules import RuleResult
 from ..tables import sheet_row
 from ..taxonomy import get_taxonomy
@@ -41,6 +49,7 @@ from ._metrics import (
     multiclass_brier,
     per_type_ci,
     reliability_table,
+    risk_coverage_summary,
 )
 from ._provenance import reproducibility_record
 from ._results import Calibration, EvaluationResult, MethodScores
@@ -101,6 +110,9 @@ class CrossValResult:
     folds : list of (train, test) index arrays
     seconds : dict
         Where the time went.
+    signals : ndarray of shape (n, len(SIGNALS)) or None
+        The reliability signals of each out-of-fold hybrid prediction (see
+        :func:`activity_classifier.reliability.item_signals`), each against its fold's model.
     """
 
     def __init__(
@@ -112,6 +124,7 @@ class CrossValResult:
         classes: list[str],
         folds: list[tuple[np.ndarray, np.ndarray]],
         seconds: dict[str, float],
+        signals: np.ndarray | None = None,
     ) -> None:
         self.labels = labels
         self.predictions = predictions
@@ -120,6 +133,7 @@ class CrossValResult:
         self.classes = classes
         self.folds = folds
         self.seconds = seconds
+        self.signals = signals
 
     def predicted(self, method: str) -> list[str | None]:
         """Predicted labels of a method or baseline (None for an abstention)."""
@@ -155,7 +169,8 @@ def cross_validate(
         Unfitted template (cloned per fold).
     texts, labels : sequence of str
     groups : sequence of str, optional
-        Group ids (teachers): no group is in both the training and the test part of a fold.
+        Group ids (teachers): no group is in both the training and the test part of a fold. Each fold's
+        model also calibrates its probabilities on folds of its training groups.
     n_splits : int, default=5
     methods : sequence of {"hybrid", "model", "rules"}
     baselines : sequence of {"majority", "tfidf_svm"}
@@ -181,9 +196,16 @@ def cross_validate(
     preds: dict[str, list[Prediction | None]] = {m: [None] * len(y) for m in methods}
     base_preds: dict[str, list[str]] = {b: [""] * len(y) for b in baselines}
     raw = np.asarray([str(t) for t in texts], dtype=object)
+    signals = np.full((len(y), len(SIGNALS)), np.nan)
+    group_arr = None if groups is None else np.asarray(list(groups), dtype=object)
     for k, (train, test) in enumerate(folds, start=1):
         t0 = time.perf_counter()
-        model = clone(estimator).fit(raw[train], [y[i] for i in train], analysis=[docs[i] for i in train])
+        model = clone(estimator).fit(
+            raw[train],
+            [y[i] for i in train],
+            analysis=[docs[i] for i in train],
+            groups=None if group_arr is None else group_arr[train],
+        )
         seconds["fit"] += time.perf_counter() - t0
         t0 = time.perf_counter()
         test_docs = [docs[i] for i in test]
@@ -191,8 +213,11 @@ def cross_validate(
         cols = np.array([classes.index(c) for c in model.classes_])
         proba[np.ix_(test, cols)] = p
         for m in methods:
-            for i, pred in zip(test, model.explain(raw[test], method=m, analysis=test_docs), strict=True):
+            fold_preds = model.explain(raw[test], method=m, analysis=test_docs)
+            for i, pred in zip(test, fold_preds, strict=True):
                 preds[m][i] = pred
+            if m == "hybrid":
+                signals[test] = item_signals(model, test_docs, fold_preds)
         seconds["predict"] += time.perf_counter() - t0
         t0 = time.perf_counter()
         for b in baselines:
@@ -203,7 +228,7 @@ def cross_validate(
         if progress is not None:
             progress("cross-validation", k, len(folds))
     done = {m: [p for p in v if p is not None] for m, v in preds.items()}
-    return CrossValResult(y, done, base_preds, proba, classes, folds, seconds)
+    return CrossValResult(y, done, base_preds, proba, classes, folds, seconds, signals)
 
 
 def learning_curve(
@@ -282,6 +307,7 @@ def _method_scores(
     if predictions is not None:
         scores.flagged_for_review = float(np.mean([p.needs_review for p in predictions])) if predictions else 0.0
         scores.coverage = coverage_curve(y_true, y_pred, [p.confidence for p in predictions])
+        scores.risk_coverage = risk_coverage_summary(y_true, y_pred, [p.confidence for p in predictions])
     return scores
 
 
@@ -430,6 +456,13 @@ def evaluate_cv(
         ids,
     )
     scored = _score(outcome, n_bootstrap=n_bootstrap, seed=random_state, examples=examples)
+    reliability = None
+    if "hybrid" in result.predictions and result.signals is not None:
+        correct = [p.label == g for p, g in zip(result.predictions["hybrid"], result.labels, strict=True)]
+        grouping = "grouped" if groups is not None else "stratified"
+        reliability = build_reliability(
+            result.signals, correct, use=KEPT_SIGNALS, source=f"{grouping} {n_splits}-fold CV, hybrid"
+        ).to_dict()
     seconds = dict(result.seconds, metrics=time.perf_counter() - t0)
     curve = None
     if with_learning_curve:
@@ -465,6 +498,7 @@ def evaluate_cv(
         learning_curve=curve,
         baseline_training={b: {"source": "the training part of each fold"} for b in baselines} or None,
         reproducibility=reproducibility_record([{"role": "evaluated", **data}]),
+        reliability=reliability,
         seconds=_rounded(seconds),
         **scored,
     )
@@ -482,6 +516,7 @@ def evaluate_test(
     n_bootstrap: int = 1000,
     random_state: int = 0,
     data_info: dict[str, Any] | None = None,
+    target_accuracy: float | None = DEFAULT_TARGET_ACCURACY,
 ) -> EvaluationResult:
     """Evaluate a fitted model on a held-out labelled set.
 
@@ -503,6 +538,10 @@ def evaluate_test(
         ``baseline_training`` with its ``rows``.
     n_bootstrap, random_state, data_info
         As in :func:`evaluate_cv`.
+    target_accuracy : float or None, default=0.95
+        Applied to the hybrid predictions as in :func:`~activity_classifier.classify` when the model has
+        a reliability block (its ``flagged_for_review`` then includes ``below_target_accuracy``); the
+        outcome is in ``shift``.
 
     Returns
     -------
@@ -518,6 +557,9 @@ def evaluate_test(
     seconds["analyse"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     predictions: dict[str, list[Prediction]] = {m: model.explain(texts, method=m, analysis=docs) for m in METHODS}
+    predictions["hybrid"], report = review_to_target(model, docs, predictions["hybrid"], target_accuracy)
+    accepted = [p.label == g for p, g in zip(predictions["hybrid"], y, strict=True) if not p.needs_review]
+    shift = dict(report.to_dict(), accepted_accuracy=float(np.mean(accepted)) if accepted else None)
     proba_model = model.model_proba(texts, analysis=docs) if docs else None
     classes = [str(c) for c in model.classes_]
     seconds["predict"] = time.perf_counter() - t0
@@ -559,6 +601,7 @@ def evaluate_test(
         settings={"random_state": random_state, "bootstrap_resamples": n_bootstrap},
         baseline_training=seen,
         reproducibility=reproducibility_record(involved),
+        shift=shift,
         seconds=_rounded(seconds),
         **scored,
     )

@@ -36,6 +36,7 @@ __all__ = [
     "multiclass_brier",
     "per_type_ci",
     "reliability_table",
+    "risk_coverage_summary",
 ]
 
 #: How a missing label (an abstention) is written in metrics and confusion matrices.
@@ -296,6 +297,31 @@ def coverage_curve(
     ok = np.flatnonzero(cum_acc >= target)
     review = 1.0 - (ok.max() + 1) / len(order) if len(ok) else 1.0
     return {"curve": curve, "target": target, "review_share_for_target": float(review)}
+
+
+def risk_coverage_summary(y_true: Sequence[str], y_pred: Sequence[Any], confidence: Sequence[float]) -> dict[str, Any]:
+    """Risk-coverage curve of a method, its area (AURC) and the accuracy of the accepted at 90/80/60% coverage.
+
+    Items are accepted from the most confident down; AURC is the mean error rate of the accepted over all
+    coverages (lower is better; 0 when every item is right).
+
+    Examples
+    --------
+    >>> out = risk_coverage_summary(["a", "a", "b"], ["a", "a", "a"], [0.9, 0.8, 0.3])
+    >>> round(out["aurc"], 3), out["accuracy_at_coverage"]["0.6"]
+    (0.111, 1.0)
+    """
+    from ..reliability import aurc, risk_coverage
+
+    true = np.asarray([str(t) for t in y_true], dtype=object)
+    correct = true == np.asarray(_as_labels(y_pred), dtype=object)
+    conf = np.asarray(confidence, dtype=float)
+    order = np.argsort(-conf, kind="stable")
+    at = {}
+    for cov in (0.9, 0.8, 0.6):
+        k = max(1, round(cov * len(conf)))
+        at[str(cov)] = float(correct[order[:k]].mean()) if len(conf) else float("nan")
+    return {"aurc": aurc(conf, correct), "accuracy_at_coverage": at, "curve": risk_coverage(conf, correct, points=20)}
 
 
 def likely_label_errors(

@@ -18,11 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from ..reliability import Reliability
 
 __all__ = ["SCHEMA_VERSION", "Calibration", "EvaluationResult", "MethodScores"]
 
-#: Version of the ``metrics.json`` schema; raised only when the JSON changes.
+#: Version of the ``metrics.json`` schema; raised only when the JSON changes (2: ``risk_coverage`` per
+#: method, ``reliability``, ``shift``, ``baseline_training``, ``reproducibility``, per-type ``ci95``).
 SCHEMA_VERSION = 2
 
 
@@ -53,6 +57,9 @@ class MethodScores:
         Share of items the method flags for review (the classifier's methods only).
     coverage : dict or None
         The coverage curve, see :func:`~activity_classifier.evaluation.coverage_curve`.
+    risk_coverage : dict or None
+        ``aurc``, ``accuracy_at_coverage`` (``"0.9"``, ``"0.8"``, ``"0.6"``) and ``curve``, see
+        :func:`~activity_classifier.evaluation.risk_coverage_summary`.
     """
 
     n: int
@@ -68,6 +75,7 @@ class MethodScores:
     ci95: dict[str, list[float]] | None = None
     flagged_for_review: float | None = None
     coverage: dict[str, Any] | None = None
+    risk_coverage: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the block as it appears in ``metrics.json``."""
@@ -135,6 +143,12 @@ class EvaluationResult:
     reproducibility : dict or None
         Versions, date, command line and data hashes, see
         :func:`~activity_classifier.evaluation.reproducibility_record`.
+    reliability : dict or None
+        Cross-validation only: the expected-correctness model fitted on the out-of-fold hybrid
+        predictions (:class:`~activity_classifier.reliability.Reliability`; ``train`` stores it with the model).
+    shift : dict or None
+        Held-out tests only: the batch's shift report and the target accuracy's outcome, see
+        :class:`~activity_classifier.reliability.BatchReport`, plus ``accepted_accuracy``, measured.
     schema_version : int
         :data:`SCHEMA_VERSION`.
     """
@@ -152,7 +166,16 @@ class EvaluationResult:
     learning_curve: list[dict[str, float]] | None = None
     baseline_training: dict[str, dict[str, Any]] | None = None
     reproducibility: dict[str, Any] | None = None
+    reliability: dict[str, Any] | None = None
+    shift: dict[str, Any] | None = None
     schema_version: int = SCHEMA_VERSION
+
+    @property
+    def reliability_model(self) -> Reliability | None:
+        """``reliability`` as a validated :class:`~activity_classifier.reliability.Reliability`, or None."""
+        from ..reliability import Reliability
+
+        return None if self.reliability is None else Reliability.from_dict(self.reliability, "metrics")
 
     def to_dict(self) -> dict[str, Any]:
         """Return the content of ``metrics.json`` (blocks that were not computed are left out)."""
@@ -171,6 +194,8 @@ class EvaluationResult:
                 "learning_curve": self.learning_curve,
                 "baseline_training": self.baseline_training,
                 "reproducibility": self.reproducibility,
+                "reliability": self.reliability,
+                "shift": self.shift,
                 "seconds": self.seconds,
             }
         )
@@ -193,5 +218,7 @@ class EvaluationResult:
             learning_curve=metrics.get("learning_curve"),
             baseline_training=metrics.get("baseline_training"),
             reproducibility=metrics.get("reproducibility"),
+            reliability=metrics.get("reliability"),
+            shift=metrics.get("shift"),
             schema_version=int(metrics.get("schema_version", SCHEMA_VERSION)),
         )

@@ -106,6 +106,34 @@ def _plot_coverage(metrics: Mapping[str, Any]) -> Figure:
     return fig
 
 
+def _plot_risk_coverage(metrics: Mapping[str, Any]) -> Figure:
+    fig = _new_figure(8.0, 4.6)
+    ax = fig.add_subplot()
+    for name, block in _dict(metrics.get("methods")).items():
+        risk = _dict(_dict(block).get("risk_coverage"))
+        curve = [_dict(r) for r in _list(risk.get("curve"))]
+        if not curve:
+            continue
+        ax.plot(
+            [_nan(r.get("coverage")) for r in curve],
+            [_nan(r.get("accuracy")) for r in curve],
+            marker="o",
+            ms=3,
+            label=f"{name} (AURC {_fmt(risk.get('aurc'), 4)})",
+        )
+    shift = _dict(metrics.get("shift"))
+    target = _number(shift.get("target_accuracy"))
+    if target is not None:
+        ax.axhline(target, color="#57606a", linestyle="--", linewidth=1, label=f"Target accuracy {100 * target:.0f}%")
+    ax.set_xlim(0.0, 1.02)
+    ax.set_xlabel("Coverage (share accepted, most confident first)")
+    ax.set_ylabel("Accuracy of the accepted")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower left")
+    ax.set_title("Risk-coverage")
+    return fig
+
+
 def _plot_reliability(metrics: Mapping[str, Any]) -> Figure:
     calibration = _dict(metrics.get("calibration"))
     table = [_dict(r) for r in _list(calibration.get("reliability"))]
@@ -175,6 +203,7 @@ _PLOTS: dict[str, Callable[[Mapping[str, Any]], Figure]] = {
     "confusion": _plot_confusion,
     "f1": _plot_f1,
     "coverage": _plot_coverage,
+    "risk_coverage": _plot_risk_coverage,
     "reliability": _plot_reliability,
     "learning_curve": _plot_learning_curve,
 }

@@ -389,6 +389,41 @@ def _coverage(metrics: Mapping[str, Any]) -> _Section | None:
     return section
 
 
+def _risk_coverage(metrics: Mapping[str, Any]) -> _Section | None:
+    blocks = [(m, _dict(b.get("risk_coverage"))) for m, b in _methods(metrics) if _dict(b.get("risk_coverage"))]
+    if not blocks:
+        return None
+    section = _Section("Risk and coverage")
+    section.blocks.append(
+        _Para(
+            "Accepting the most confident items first: the accuracy of the accepted at 90%, 80% and 60% coverage, "
+            "and the area under the risk-coverage curve (AURC, the mean error rate of the accepted; lower is better)."
+        )
+    )
+    rows: list[list[_Cell]] = []
+    for name, risk in blocks:
+        at = _dict(risk.get("accuracy_at_coverage"))
+        rows.append([name, _fmt(risk.get("aurc"), 4), *(_fmt(at.get(k)) for k in ("0.9", "0.8", "0.6"))])
+    section.blocks.append(_Table(["Method", "AURC", "At 90%", "At 80%", "At 60%"], rows, frozenset({1, 2, 3, 4})))
+    shift = _dict(metrics.get("shift"))
+    if shift:
+        text = f"This batch: {_int(shift.get('accepted'))} of {_int(shift.get('rows'))} rows accepted"
+        if _number(shift.get("target_accuracy")) is not None:
+            text += (
+                f" at the target accuracy {_pct(shift.get('target_accuracy'), 0)} (expected accuracy "
+                f"{_fmt(shift.get('expected_accuracy'))}, measured {_fmt(shift.get('accepted_accuracy'))})"
+            )
+        text += (
+            f"; unknown-word share {_pct(shift.get('unknown_word_share'))} against the training data's "
+            f"{_pct(shift.get('training_unknown_word_share'))}."
+        )
+        if shift.get("advice"):
+            text += f" {str(shift['advice']).capitalize()}."
+        section.blocks.append(_Para(text))
+    section.blocks.append(_Figure("risk_coverage", "Accuracy of the accepted against coverage"))
+    return section
+
+
 def _learning_curve(metrics: Mapping[str, Any]) -> _Section | None:
     curve = [_dict(r) for r in _list(metrics.get("learning_curve"))]
     if not curve:
@@ -505,7 +540,7 @@ def _timing(metrics: Mapping[str, Any]) -> _Section | None:
 
 def _sections(metrics: Mapping[str, Any]) -> list[_Section]:
     sections = [_headline(metrics)]
-    for build in (_per_type, _calibration, _coverage, _learning_curve, _rules):
+    for build in (_per_type, _calibration, _coverage, _risk_coverage, _learning_curve, _rules):
         section = build(metrics)
         if section is not None:
             sections.append(section)
