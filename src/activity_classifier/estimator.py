@@ -223,7 +223,14 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             gazetteer = Gazetteer(self.gazetteer, pipeline=self.pipeline)
         return Analyzer(self.lexicon, pipeline=self.pipeline, gazetteer=gazetteer, gazetteer_rules=self.gazetteer_rules)
 
-    def fit(self, X: Any, y: Any, *, analysis: Sequence[Analysis] | None = None) -> ActivityClassifier:
+    def fit(
+        self,
+        X: Any,
+        y: Any,
+        *,
+        analysis: Sequence[Analysis] | None = None,
+        sample_weight: Any = None,
+    ) -> ActivityClassifier:
         """Fit the classifier.
 
         Parameters
@@ -236,6 +243,11 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         analysis : sequence of Analysis, optional
             ``X`` already analysed by an analyzer with these settings (see :meth:`build_analyzer`); saves
             the spaCy pass. An analysis made with another lexicon or pipeline is refused.
+        sample_weight : sequence of float, optional
+            Weight of each text in the linear SVM and in the probability calibration (for example a
+            research team's own coded rows weighted above the bundled corpus, see
+            :func:`activity_classifier.evaluation.fit_with_bundled`). They multiply the class weights.
+            None weights every text 1.
 
         Returns
         -------
@@ -246,7 +258,8 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         ------
         InputDataError
             If the lengths differ, there are fewer than two types, or a text is empty.
-            Also if a string label is not in the taxonomy (the message names its index).
+            Also if a string label is not in the taxonomy (the message names its index), or a sample
+            weight is negative or not finite.
         ValueError
             If ``analysis`` does not belong to ``X`` or was made with other settings.
         """
@@ -255,6 +268,13 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         labels = list(y)
         if len(texts) != len(labels):
             raise InputDataError(f"X has {len(texts)} texts but y has {len(labels)} labels")
+        weights = None
+        if sample_weight is not None:
+            weights = np.asarray(sample_weight, dtype=float).reshape(-1)
+            if len(weights) != len(texts):
+                raise InputDataError(f"X has {len(texts)} texts but sample_weight has {len(weights)} weights")
+            if not np.all(np.isfinite(weights)) or np.any(weights < 0) or not np.any(weights > 0):
+                raise InputDataError("sample_weight must be finite, non-negative and not all zero")
         tax = get_taxonomy()
         clean_labels: list[Any] = []
         for i, lab in enumerate(labels):
@@ -292,11 +312,11 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         if self.calibration is None or folds < 2:
             if self.calibration is not None:
                 logger.warning("a type has fewer than 2 training examples: probabilities are left uncalibrated")
-            estimator: Any = base.fit(features, y_arr)
+            estimator: Any = base.fit(features, y_arr, sample_weight=weights)
         else:
             cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.random_state)
             estimator = CalibratedClassifierCV(base, method=self.calibration, cv=cv, ensemble=False)
-            estimator.fit(features, y_arr)
+            estimator.fit(features, y_arr, sample_weight=weights)
         self.estimator_ = estimator
         self.classes_ = np.asarray(estimator.classes_, dtype=object)
         self.n_train_ = len(texts)

@@ -7,7 +7,7 @@ annotators' corrections back into a labelled training file.
 
 Modules (private; everything public is listed in ``__all__`` here): ``_inputs`` (which files, reading them
 all), ``_tables`` (table-layout detection), ``_split`` (free-text splitting), ``_docx`` (Word documents),
-``_privacy``, ``_prelabel``, ``_export``, ``_review``.
+``_privacy``, ``_prelabel``, ``_export``, ``_review``, ``_select`` (what to code next).
 """
 
 from ._activity import Activity, Ingested
@@ -30,6 +30,7 @@ from ._inputs import DOCUMENT_SUFFIXES, SUPPORTED_SUFFIXES, expand_inputs, read_
 from ._prelabel import REVIEW_COLUMNS, PrelabelResult, model_version, prelabel, review_frame, sort_for_review
 from ._privacy import KINDS, PLACEHOLDERS, Finding, find_personal_data, redact
 from ._review import CORPUS_COLUMNS, MergeAction, MergeReport, ReviewedItem, merge_reviewed, read_reviewed, text_key
+from ._select import Selection, select_batch, select_for_coding
 from ._split import Block, Line, read_txt_lines, split_report
 from ._tables import ColumnNames, Layout, TableLayout, TableOptions, column_names, detect_layout
 
@@ -57,6 +58,7 @@ __all__ = [
     "OutputFormat",
     "PrelabelResult",
     "ReviewedItem",
+    "Selection",
     "TableLayout",
     "TableOptions",
     "column_names",
@@ -77,6 +79,8 @@ __all__ = [
     "read_txt_lines",
     "redact",
     "review_frame",
+    "select_batch",
+    "select_for_coding",
     "sort_for_review",
     "split_report",
     "text_key",

@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from ._support import add_trust_model, progress_callback, writing
+from ._train import add_bundled_options, bundled_corpus, check_bundled_options
 
 if TYPE_CHECKING:
     from ..evaluation import EvaluationResult, MethodScores
@@ -43,6 +44,14 @@ def _print_headline(result: EvaluationResult) -> None:
     if result.learning_curve:
         points = ", ".join(f"{p['rows']:.0f} rows {p['macro_f1']:.3f}" for p in result.learning_curve)
         print("learning curve (hybrid macro-F1): " + points)
+    if result.adaptation_curve:
+        for with_corpus in (False, True):
+            pts = [p for p in result.adaptation_curve["points"] if p["with_corpus"] == with_corpus]
+            if pts:
+                name = "own + bundled" if with_corpus else "own rows only"
+                line = ", ".join(f"{p['rows']:.0f}: {p['macro_f1']:.3f}/{p['cohen_kappa']:.3f}" for p in pts)
+                print(f"adaptation curve, {name} (own rows: macro-F1/kappa): {line}")
+        print(result.adaptation_curve["sentence"])
     print("seconds: " + ", ".join(f"{k} {v}" for k, v in result.seconds.items()))
 
 
@@ -61,6 +70,12 @@ def run(args: argparse.Namespace) -> int:
             return None
 
     columns = {"text_column": args.text_column, "label_column": args.label_column}
+    if args.test and (args.add_bundled_corpus or args.adaptation_curve):
+        raise InputDataError("--add-bundled-corpus and --adaptation-curve go with --cv, not --test")
+    if args.add_bundled_corpus:
+        check_bundled_options(args)
+    if args.adaptation_curve:
+        check_bundled_options(args, "--adaptation-curve")
     if args.test:
         test = load_labelled(args.test, group_column=args.group_column, **columns)
         model = load_model(args.model, trust=args.trust_model)
@@ -88,8 +103,15 @@ def run(args: argparse.Namespace) -> int:
         )
         grouped = "grouped " if data.groups is not None else ""
         print(f"{grouped}{args.cv}-fold cross-validation on {len(data.texts)} rows of {data.path}", file=sys.stderr)
+        estimator = ActivityClassifier(random_state=args.seed)
+        docs = estimator.build_analyzer().analyse(data.texts)
+        corpus = None
+        if args.add_bundled_corpus or args.adaptation_curve:
+            corpus = bundled_corpus(args, data, estimator, docs)
+            if args.add_bundled_corpus:
+                print(f"the bundled corpus ({len(corpus.texts)} rows) joins every training fold", file=sys.stderr)
         metrics = evaluate_cv(
-            ActivityClassifier(random_state=args.seed),
+            estimator,
             data.texts,
             data.labels,
             data.groups,
@@ -100,7 +122,24 @@ def run(args: argparse.Namespace) -> int:
             random_state=args.seed,
             data_info=data.describe(),
             progress=progress_callback(),
+            analysis=docs,
+            added=corpus if args.add_bundled_corpus else None,
         )
+        if args.adaptation_curve:
+            from ..evaluation import adaptation_curve
+
+            curve = adaptation_curve(
+                estimator,
+                data.texts,
+                data.labels,
+                data.groups,
+                corpus=corpus,
+                n_splits=args.cv,
+                random_state=args.seed,
+                analysis=docs,
+                progress=progress_callback(),
+            )
+            metrics.adaptation_curve = curve.to_dict()
     _print_headline(metrics)
     if args.report:
         from ..evaluation.report import write_report
@@ -141,6 +180,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--id-column", default="id", help="row ids reported with errors (default id)")
     p.add_argument("--bootstrap", type=int, default=1000, help="resamples for 95%% intervals (0: none)")
     p.add_argument("--learning-curve", action="store_true", help="also compute the learning curve (slower)")
+    p.add_argument(
+        "--adaptation-curve",
+        action="store_true",
+        help="with --data (your own coded file): macro-F1 and kappa against the number of own coded rows, with "
+        "and without the bundled corpus, and how many more to code (many fits: slow)",
+    )
     p.add_argument("--no-baselines", action="store_true", help="with --test: skip the two baselines")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--report", metavar="DIR", help="write metrics.json, report.md and report.html here")
@@ -149,4 +194,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--min-recall", type=float, help="gate: minimum recall of every type")
     p.add_argument("--gate-method", default="hybrid", choices=["hybrid", "model", "rules"])
     add_trust_model(p)
+    add_bundled_options(p)
     p.set_defaults(func=run)

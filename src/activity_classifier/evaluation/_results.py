@@ -130,6 +130,10 @@ class EvaluationResult:
         Example rows (with ``row``, ``id``, ``text``).
     learning_curve : list of dict or None
         When computed: ``fraction``, ``rows``, ``macro_f1``, ``macro_f1_sd`` per point.
+    adaptation_curve : dict or None
+        When computed: macro-F1 and kappa against the number of the user's own coded rows, with and
+        without an added corpus, and the forecast (see
+        :meth:`~activity_classifier.evaluation.AdaptationCurve.to_dict`).
     schema_version : int
         :data:`SCHEMA_VERSION`.
     """
@@ -145,6 +149,7 @@ class EvaluationResult:
     likely_label_errors: list[dict[str, Any]] | None = None
     misclassified: list[dict[str, Any]] | None = None
     learning_curve: list[dict[str, float]] | None = None
+    adaptation_curve: dict[str, Any] | None = None
     schema_version: int = SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
@@ -162,6 +167,7 @@ class EvaluationResult:
                 "rules": self.rules,
                 "misclassified": self.misclassified,
                 "learning_curve": self.learning_curve,
+                "adaptation_curve": self.adaptation_curve,
                 "seconds": self.seconds,
             }
         )
@@ -182,5 +188,6 @@ class EvaluationResult:
             likely_label_errors=metrics.get("likely_label_errors"),
             misclassified=metrics.get("misclassified"),
             learning_curve=metrics.get("learning_curve"),
+            adaptation_curve=metrics.get("adaptation_curve"),
             schema_version=int(metrics.get("schema_version", SCHEMA_VERSION)),
         )
