@@ -10,27 +10,17 @@ from ._support import add_trust_model, writing
 __all__ = ["register"]
 
 
-def _positive(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, not {value!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, not {value!r}")
-    return n
-
-
 def run(args: argparse.Namespace) -> int:
     from ..annotate import TableOptions, format_for, prelabel, select_for_coding, text_key, write_output
     from ..corpus import load_labelled
-    from ..exceptions import EmptyInputError
+    from ..exceptions import EmptyInputError, InputDataError
     from ..persistence import load_model
     from ..policy import ReviewReason
 
+    if args.n < 1:
+        raise InputDataError(f"--n must be at least 1, not {args.n}")
     fmt = format_for(args.output, args.format)  # fail on a bad output name before reading anything
     if fmt not in ("xlsx", "csv"):
-        from ..exceptions import InputDataError
-
         raise InputDataError("select-for-coding writes a review workbook: .xlsx or .csv", path=args.output)
     coded: set[str] = set()
     for path in args.exclude or ():
@@ -79,7 +69,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("inputs", nargs="+", metavar="UNCODED", help="files or folders of uncoded activities")
     p.add_argument("--model", help="model directory (default: the shipped default model)")
-    p.add_argument("--n", type=_positive, default=50, help="activities to select (default 50)")
+    p.add_argument("--n", type=int, default=50, help="activities to select (default 50)")
     p.add_argument("--output", "-o", required=True, help="review workbook to write (.xlsx or .csv)")
     p.add_argument("--format", choices=["xlsx", "csv"], help="output format (default: from the output's suffix)")
     p.add_argument("--seed", type=int, default=0, help="random seed (ties, large pools; default 0)")

@@ -15,16 +15,18 @@ __all__ = ["register"]
 DEFAULT_OUTPUT = Path("models") / "default"
 
 
-def own_weight(value: str) -> float | str:
-    """Parse ``--own-weight``: a positive number or ``auto``."""
-    if value.strip().lower() == "auto":
+def own_weight(value: str | float) -> float | str:
+    """Parse ``--own-weight``: a positive number or ``auto``; anything else is a one-line input error."""
+    from ..exceptions import InputDataError
+
+    if isinstance(value, str) and value.strip().lower() == "auto":
         return "auto"
     try:
         weight = float(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number or 'auto', not {value!r}") from None
-    if not weight > 0 or weight == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number or 'auto', not {value!r}")
+        weight = float("nan")
+    if not 0 < weight < float("inf"):
+        raise InputDataError(f"--own-weight expects a positive number or 'auto', not {value!r}")
     return weight
 
 
@@ -38,8 +40,7 @@ def add_bundled_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--own-weight",
-        type=own_weight,
-        default=1.0,
+        default="1",
         metavar="W|auto",
         help="with --add-bundled-corpus: sample weight of each row of --data (bundled rows weigh 1); 'auto' "
         "chooses from 1, 2, 4, 8 by grouped CV on --data (default 1)",
@@ -47,11 +48,12 @@ def add_bundled_options(p: argparse.ArgumentParser) -> None:
 
 
 def check_bundled_options(args: argparse.Namespace, option: str = "--add-bundled-corpus") -> None:
-    """Refuse ``option`` without ``--data`` (before anything is read)."""
+    """Refuse ``option`` without ``--data`` or with a bad ``--own-weight`` (before anything is read)."""
     from ..exceptions import InputDataError
 
     if not args.data:
         raise InputDataError(f"{option} needs --data: your own coded file")
+    args.own_weight = own_weight(args.own_weight)
 
 
 def bundled_corpus(args: argparse.Namespace, data: Any, estimator: Any, docs: Any) -> Any:
