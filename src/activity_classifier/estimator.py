@@ -241,6 +241,7 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         *,
         analysis: Sequence[Analysis] | None = None,
         groups: Sequence[Any] | None = None,
+        sample_weight: Any = None,
     ) -> ActivityClassifier:
         """Fit the classifier.
 
@@ -259,6 +260,11 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             then keeps each group within one fold, so that the temperature is fitted on writers the fold's
             model did not see (``activity-classifier train`` passes its group column). Ignored with fewer
             groups than folds.
+        sample_weight : sequence of float, optional
+            Weight of each text in the linear SVM and in the probability calibration (for example a
+            research team's own coded rows weighted above the bundled corpus, see
+            :func:`activity_classifier.evaluation.fit_with_bundled`). They multiply the class weights.
+            None weights every text 1.
 
         Returns
         -------
@@ -270,7 +276,7 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         InputDataError
             If the lengths differ, there are fewer than two types, or a text is empty.
             Also if a string label is not in the taxonomy, or a label is missing (None, NaN); the message
-            names its index.
+            names its index. Also if a sample weight is negative or not finite.
         ValueError
             If ``analysis`` does not belong to ``X`` or was made with other settings.
         """
@@ -279,6 +285,13 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         labels = list(y)
         if len(texts) != len(labels):
             raise InputDataError(f"X has {len(texts)} texts but y has {len(labels)} labels")
+        weights = None
+        if sample_weight is not None:
+            weights = np.asarray(sample_weight, dtype=float).reshape(-1)
+            if len(weights) != len(texts):
+                raise InputDataError(f"X has {len(texts)} texts but sample_weight has {len(weights)} weights")
+            if not np.all(np.isfinite(weights)) or np.any(weights < 0) or not np.any(weights > 0):
+                raise InputDataError("sample_weight must be finite, non-negative and not all zero")
         tax = get_taxonomy()
         clean_labels: list[Any] = []
         for i, lab in enumerate(labels):
@@ -318,7 +331,7 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         if self.calibration is None or folds < 2:
             if self.calibration is not None:
                 logger.warning("a type has fewer than 2 training examples: probabilities are left uncalibrated")
-            estimator: Any = base.fit(features, y_arr)
+            estimator: Any = base.fit(features, y_arr, sample_weight=weights)
         else:
             cv: Any = StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.random_state)
             if groups is not None:
@@ -329,7 +342,7 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                     grouped = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=self.random_state)
                     cv = [(tr, te) for tr, te in grouped.split(np.zeros(len(g)), y_arr, g)]
             estimator = CalibratedClassifierCV(base, method=self.calibration, cv=cv, ensemble=False)
-            estimator.fit(features, y_arr)
+            estimator.fit(features, y_arr, sample_weight=weights)
         self.estimator_ = estimator
         self.classes_ = np.asarray(estimator.classes_, dtype=object)
         # For the reliability signals: how close a new text comes to each type's training texts.

@@ -7,7 +7,8 @@ annotators' corrections back into a labelled training file.
 
 Modules (private; everything public is listed in ``__all__`` here): ``_inputs`` (which files, reading them
 all), ``_tables`` (table-layout detection), ``_split`` (free-text splitting), ``_docx`` (Word documents),
-``_privacy``, ``_prelabel``, ``_choices`` (the types as annotators see them), ``_export``, ``_review``.
+``_privacy``, ``_prelabel``, ``_choices`` (the types as annotators see them), ``_export``, ``_review``,
+``_select`` (what to code next).
 """
 
 from ._activity import Activity, Ingested
@@ -41,6 +42,7 @@ from ._review import (
     read_reviewed,
     text_key,
 )
+from ._select import Selection, select_batch, select_for_coding
 from ._split import Block, Line, read_txt_lines, split_report
 from ._tables import ColumnNames, Layout, TableLayout, TableOptions, column_names, detect_layout
 
@@ -69,6 +71,7 @@ __all__ = [
     "PrelabelResult",
     "ReviewChoice",
     "ReviewedItem",
+    "Selection",
     "TableLayout",
     "TableOptions",
     "column_names",
@@ -94,6 +97,8 @@ __all__ = [
     "review_choices",
     "review_frame",
     "review_label",
+    "select_batch",
+    "select_for_coding",
     "sort_for_review",
     "split_report",
     "text_key",

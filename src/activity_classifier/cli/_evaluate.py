@@ -22,6 +22,7 @@ from ._support import (
     warn_loudly,
     writing,
 )
+from ._train import add_bundled_options, bundled_corpus, check_bundled_options
 
 if TYPE_CHECKING:
     from ..evaluation import EvaluationResult, MethodScores
@@ -77,6 +78,14 @@ def _print_headline(result: EvaluationResult) -> None:
     if result.learning_curve:
         points = ", ".join(f"{p['rows']:.0f} rows {p['macro_f1']:.3f}" for p in result.learning_curve)
         print("learning curve (hybrid macro-F1): " + points)
+    if result.adaptation_curve:
+        for with_corpus in (False, True):
+            pts = [p for p in result.adaptation_curve["points"] if p["with_corpus"] == with_corpus]
+            if pts:
+                name = "own + bundled" if with_corpus else "own rows only"
+                line = ", ".join(f"{p['rows']:.0f}: {p['macro_f1']:.3f}/{p['cohen_kappa']:.3f}" for p in pts)
+                print(f"adaptation curve, {name} (own rows: macro-F1/kappa): {line}")
+        print(result.adaptation_curve["sentence"])
     print("seconds: " + ", ".join(f"{k} {v}" for k, v in result.seconds.items()))
 
 
@@ -173,6 +182,12 @@ def run(args: argparse.Namespace) -> int:
             return None
 
     columns = {"text_column": args.text_column, "label_column": args.label_column}
+    if args.test and (args.add_bundled_corpus or args.adaptation_curve):
+        raise InputDataError("--add-bundled-corpus and --adaptation-curve go with --cv, not --test")
+    if args.add_bundled_corpus:
+        check_bundled_options(args)
+    if args.adaptation_curve:
+        check_bundled_options(args, "--adaptation-curve")
     if args.test:
         test = load_labelled(args.test, group_column=args.group_column, **columns)
         model = load_model(args.model, trust=args.trust_model)
@@ -207,8 +222,15 @@ def run(args: argparse.Namespace) -> int:
         if args.dry_run:
             print("dry run: the data are valid; nothing evaluated, nothing written", file=sys.stderr)
             return 0
+        estimator = ActivityClassifier(random_state=args.seed)
+        docs = estimator.build_analyzer().analyse(data.texts)
+        corpus = None
+        if args.add_bundled_corpus or args.adaptation_curve:
+            corpus = bundled_corpus(args, data, estimator, docs)
+            if args.add_bundled_corpus:
+                print(f"the bundled corpus ({len(corpus.texts)} rows) joins every training fold", file=sys.stderr)
         metrics = evaluate_cv(
-            ActivityClassifier(random_state=args.seed),
+            estimator,
             data.texts,
             data.labels,
             data.groups,
@@ -220,7 +242,24 @@ def run(args: argparse.Namespace) -> int:
             data_info=data.describe(),
             progress=progress_callback(),
             group_column=args.group_column,
+            analysis=docs,
+            added=corpus if args.add_bundled_corpus else None,
         )
+        if args.adaptation_curve:
+            from ..evaluation import adaptation_curve
+
+            curve = adaptation_curve(
+                estimator,
+                data.texts,
+                data.labels,
+                data.groups,
+                corpus=corpus,
+                n_splits=args.cv,
+                random_state=args.seed,
+                analysis=docs,
+                progress=progress_callback(),
+            )
+            metrics.adaptation_curve = curve.to_dict()
     if metrics.reproducibility is not None:
         metrics.reproducibility["command"] = command_line(args)
     if args.json == "-":  # standard output carries the gate's JSON only
@@ -272,6 +311,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--id-column", default="id", help="row ids reported with errors (default id)")
     p.add_argument("--bootstrap", type=int, default=1000, help="resamples for 95%% intervals (0: none)")
     p.add_argument("--learning-curve", action="store_true", help="also compute the learning curve (slower)")
+    p.add_argument(
+        "--adaptation-curve",
+        action="store_true",
+        help="with --data (your own coded file): macro-F1 and kappa against the number of own coded rows, with "
+        "and without the bundled corpus, and how many more to code (many fits: slow)",
+    )
     p.add_argument("--no-baselines", action="store_true", help="with --test: skip the two baselines")
     add_target_accuracy(p)
     p.add_argument("--seed", type=int, default=0)
@@ -299,4 +344,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--dry-run", action="store_true", help="validate the inputs only; evaluate and write nothing")
     add_trust_model(p)
+    add_bundled_options(p)
     p.set_defaults(func=run)

@@ -9,11 +9,31 @@ from __future__ import annotations
 import argparse
 
 from .._version import __version__
-from . import _agreement, _evaluate, _export_qda, _import_reviewed, _predict, _prelabel, _taxonomy, _train
+from . import (
+    _agreement,
+    _evaluate,
+    _export_qda,
+    _import_reviewed,
+    _predict,
+    _prelabel,
+    _select_for_coding,
+    _taxonomy,
+    _train,
+)
 
 __all__ = ["build_parser"]
 
-_COMMANDS = (_taxonomy, _train, _predict, _evaluate, _agreement, _prelabel, _import_reviewed, _export_qda)
+_COMMANDS = (
+    _taxonomy,
+    _train,
+    _predict,
+    _evaluate,
+    _agreement,
+    _prelabel,
+    _select_for_coding,
+    _import_reviewed,
+    _export_qda,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

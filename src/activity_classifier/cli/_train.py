@@ -8,6 +8,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from ._support import group_column_arg, require_groups, warn_loudly, writing
 
@@ -44,15 +45,75 @@ def _refuse_package_dir(output: Path) -> None:
         )
 
 
+def own_weight(value: str | float) -> float | str:
+    """Parse ``--own-weight``: a positive number or ``auto``; anything else is a one-line input error."""
+    from ..exceptions import InputDataError
+
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return "auto"
+    try:
+        weight = float(value)
+    except ValueError:
+        weight = float("nan")
+    if not 0 < weight < float("inf"):
+        raise InputDataError(f"--own-weight expects a positive number or 'auto', not {value!r}")
+    return weight
+
+
+def add_bundled_options(p: argparse.ArgumentParser) -> None:
+    """Add ``--add-bundled-corpus`` and ``--own-weight`` (shared by ``train`` and ``evaluate``)."""
+    p.add_argument(
+        "--add-bundled-corpus",
+        action="store_true",
+        help="also train on the bundled corpus (with --data: your own coded file); in cross-validation it "
+        "joins every training fold, never a test fold",
+    )
+    p.add_argument(
+        "--own-weight",
+        default="1",
+        metavar="W|auto",
+        help="with --add-bundled-corpus: sample weight of each row of --data (bundled rows weigh 1); 'auto' "
+        "chooses from 1, 2, 4, 8 by grouped CV on --data (default 1)",
+    )
+
+
+def check_bundled_options(args: argparse.Namespace, option: str = "--add-bundled-corpus") -> None:
+    """Refuse ``option`` without ``--data`` or with a bad ``--own-weight`` (before anything is read)."""
+    from ..exceptions import InputDataError
+
+    if not args.data:
+        raise InputDataError(f"{option} needs --data: your own coded file")
+    args.own_weight = own_weight(args.own_weight)
+
+
+def bundled_corpus(args: argparse.Namespace, data: Any, estimator: Any, docs: Any) -> Any:
+    """Return the bundled corpus as an analysed ``AddedCorpus`` with the own rows' weight (chosen when ``auto``)."""
+    from ..evaluation import AddedCorpus, choose_own_weight
+
+    corpus = AddedCorpus.bundled().analysed(estimator)
+    if args.own_weight != "auto":
+        return corpus.with_weight(float(args.own_weight))
+    folds = max(2, min(5, getattr(args, "cv", 5) or 5))
+    choice = choose_own_weight(
+        estimator, data.texts, data.labels, data.groups, corpus, n_splits=folds, random_state=args.seed, analysis=docs
+    )
+    scores = ", ".join(f"{w:g}: {f:.3f}" for w, f in zip(choice.grid, choice.macro_f1, strict=True))
+    print(f"own weight by grouped {folds}-fold CV (hybrid macro-F1 {scores}): {choice.weight:g}", file=sys.stderr)
+    info = {**corpus.info, "own_weight_choice": choice.to_dict()}
+    return AddedCorpus(corpus.texts, corpus.labels, choice.weight, info, corpus.analysis)
+
+
 def run(args: argparse.Namespace) -> int:
     """Validate the labelled file, cross-validate, fit on every row and save the model."""
     from ..corpus import load_labelled
     from ..estimator import ActivityClassifier
-    from ..evaluation import evaluate_cv
+    from ..evaluation import evaluate_cv, fit_with_corpus
     from ..persistence import save_model
 
     output = Path(args.output) if args.output else default_output()
     _refuse_package_dir(output)
+    if args.add_bundled_corpus:
+        check_bundled_options(args)
     data = load_labelled(
         args.data,
         text_column=args.text_column,
@@ -69,6 +130,19 @@ def run(args: argparse.Namespace) -> int:
     estimator = ActivityClassifier(random_state=args.seed)
     # One spaCy pass serves the cross-validation and the final fit.
     docs = estimator.build_analyzer().analyse(data.texts)
+    corpus = bundled_corpus(args, data, estimator, docs) if args.add_bundled_corpus else None
+    training_data = dict(data.describe())
+    if corpus is not None:
+        print(
+            f"with the bundled corpus ({len(corpus.texts)} rows), own rows weighted {corpus.own_weight:g}",
+            file=sys.stderr,
+        )
+        training_data = {
+            **training_data,
+            "rows": len(data.texts) + len(corpus.texts),
+            "own": data.describe(),
+            "added_corpus": corpus.describe(),
+        }
     metrics = None
     reliability = None
     if args.cv >= 2:
@@ -92,6 +166,7 @@ def run(args: argparse.Namespace) -> int:
             data_info=data.describe(),
             analysis=docs,
             group_column=args.group_column,
+            added=corpus,
         )
         hybrid = metrics.methods["hybrid"]
         how = (
@@ -111,13 +186,15 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
     t0 = time.perf_counter()
-    estimator.fit(data.texts, data.labels, analysis=docs, groups=data.groups)
+    if corpus is None:
+        estimator.fit(data.texts, data.labels, analysis=docs, groups=data.groups)
+    else:
+        # With an added corpus the calibration folds are stratified, not grouped (the added rows carry no groups).
+        fit_with_corpus(estimator, data.texts, data.labels, corpus, analysis=docs)
     print(f"fitted in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     out = writing(
         output,
-        lambda: save_model(
-            estimator, output, training_data=data.describe(), metrics=metrics, reliability=reliability
-        ),
+        lambda: save_model(estimator, output, training_data=training_data, metrics=metrics, reliability=reliability),
     )
     print(f"model written to {out}")
     return 0
@@ -143,4 +220,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--cv", type=int, default=5, help="folds of the recorded cross-validation (0: skip)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--dry-run", action="store_true", help="validate the data only; train and write nothing")
+    add_bundled_options(p)
     p.set_defaults(func=run)

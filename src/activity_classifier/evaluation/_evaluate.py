@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -57,6 +57,7 @@ from ._rules import rule_analysis
 
 __all__ = [
     "BASELINES",
+    "AddedCorpus",
     "CrossValResult",
     "check_gate",
     "cross_validate",
@@ -77,6 +78,88 @@ def _baseline(name: str) -> Any:
     if name == "majority":
         return DummyClassifier(strategy="most_frequent")
     return make_pipeline(TfidfVectorizer(sublinear_tf=True), LinearSVC(class_weight="balanced", random_state=0))
+
+
+def _fit_baseline(name: str, X: np.ndarray, y: Sequence[str], weights: np.ndarray | None) -> Any:
+    if weights is None:
+        return _baseline(name).fit(X, y)
+    key = "sample_weight" if name == "majority" else "linearsvc__sample_weight"
+    return _baseline(name).fit(X, y, **{key: weights})
+
+
+@dataclass(frozen=True)
+class AddedCorpus:
+    """Labelled rows that join every training fold (and the final fit), never a test fold.
+
+    Used to train on a research team's own coded rows *plus* the bundled corpus: the own rows are the
+    data that is cross-validated, the added corpus is a prior that is always trained on.
+
+    Attributes
+    ----------
+    texts, labels : tuple of str
+        The added rows (labels as slugs).
+    own_weight : float, default=1.0
+        Sample weight of each *own* row; every added row weighs 1.
+    info : dict
+        What metadata records about the added rows (file, SHA-256, rows), see ``LabelledData.describe``.
+    analysis : tuple of Analysis or None
+        The added texts analysed by the estimator's analyzer (filled in by :meth:`analysed`).
+
+    Examples
+    --------
+    >>> corpus = AddedCorpus(("Webinar gevolgd", "Congres bezocht"), ("pd_programme", "conference"), own_weight=2)
+    >>> corpus.describe()
+    {'rows': 2, 'own_weight': 2.0}
+    """
+
+    texts: tuple[str, ...]
+    labels: tuple[str, ...]
+    own_weight: float = 1.0
+    info: dict[str, Any] = field(default_factory=dict)
+    analysis: tuple[Analysis, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if len(self.texts) != len(self.labels):
+            raise ValueError(f"{len(self.texts)} texts but {len(self.labels)} labels")
+        weight = float(self.own_weight)
+        if not np.isfinite(weight) or weight <= 0:
+            raise ValueError(f"own_weight must be a positive number, not {self.own_weight!r}")
+        object.__setattr__(self, "own_weight", weight)
+
+    @classmethod
+    def bundled(cls, own_weight: float = 1.0) -> AddedCorpus:
+        """Return the bundled corpus as an added corpus (its file, hash and rows in ``info``)."""
+        from ..corpus import load_labelled
+
+        data = load_labelled(group_column=None)
+        return cls(tuple(data.texts), tuple(data.labels), own_weight, dict(data.describe()))
+
+    def describe(self) -> dict[str, Any]:
+        """Return ``info`` with the row count and the own rows' weight (for metadata and ``metrics.json``)."""
+        return {**self.info, "rows": len(self.texts), "own_weight": self.own_weight}
+
+    def with_weight(self, own_weight: float) -> AddedCorpus:
+        """Return the same corpus with another weight of the own rows."""
+        return replace(self, own_weight=own_weight)
+
+    def analysed(self, estimator: ActivityClassifier) -> AddedCorpus:
+        """Return the corpus with its texts analysed by ``estimator.build_analyzer()`` (once)."""
+        if self.analysis is not None:
+            return self
+        return replace(self, analysis=tuple(estimator.build_analyzer().analyse(list(self.texts))))
+
+    def training_set(
+        self, texts: Sequence[str], labels: Sequence[str], analysis: Sequence[Analysis] | None = None
+    ) -> tuple[np.ndarray, list[str], np.ndarray, list[Analysis] | None]:
+        """Return own rows followed by the added rows: texts, labels, sample weights and analysis.
+
+        The analysis is None unless both ``analysis`` and :attr:`analysis` are given.
+        """
+        raw = np.asarray([str(t) for t in texts] + list(self.texts), dtype=object)
+        y = [*labels, *self.labels]
+        weights = np.concatenate([np.full(len(texts), self.own_weight), np.ones(len(self.texts))])
+        docs = None if analysis is None or self.analysis is None else [*analysis, *self.analysis]
+        return raw, y, weights, docs
 
 
 def fold_indices(
@@ -158,10 +241,13 @@ def cross_validate(
     random_state: int = 0,
     progress: Progress | None = None,
     analysis: Sequence[Analysis] | None = None,
+    added: AddedCorpus | None = None,
 ) -> CrossValResult:
     """Out-of-fold predictions for several methods (one model fit per fold) and baselines.
 
     Each text is analysed by spaCy once; every fold's model then predicts its test texts with each method.
+    With ``added``, every fold's model and baselines train on the fold's training rows (weighted
+    ``added.own_weight``) plus all added rows; the folds, test parts and scores are those of ``texts`` only.
 
     Parameters
     ----------
@@ -179,6 +265,8 @@ def cross_validate(
         Called as ``progress("cross-validation", done, total)`` after each fold.
     analysis : sequence of Analysis, optional
         The texts already analysed with ``estimator.build_analyzer()`` (saves the spaCy pass).
+    added : AddedCorpus, optional
+        Rows that join every training fold, never a test fold (e.g. the bundled corpus).
 
     Returns
     -------
@@ -189,6 +277,8 @@ def cross_validate(
     seconds = {"analyse": 0.0, "fit": 0.0, "predict": 0.0, "baselines": 0.0}
     t0 = time.perf_counter()
     docs = estimator.build_analyzer().analyse(texts) if analysis is None else list(analysis)
+    if added is not None:
+        added = added.analysed(estimator)
     seconds["analyse"] = time.perf_counter() - t0
     folds = fold_indices(y, groups, n_splits, random_state)
     classes = sorted(set(y))
@@ -200,11 +290,15 @@ def cross_validate(
     group_arr = None if groups is None else np.asarray(list(groups), dtype=object)
     for k, (train, test) in enumerate(folds, start=1):
         t0 = time.perf_counter()
+        train_x, train_y, weights = raw[train], [y[i] for i in train], None
+        train_docs = [docs[i] for i in train]
+        if added is not None:
+            train_x, train_y, weights, both = added.training_set(train_x, train_y, train_docs)
+            train_docs = both if both is not None else train_docs
+        # With added rows (no groups of their own) the calibration folds are stratified, not grouped.
+        fold_groups = None if group_arr is None or added is not None else group_arr[train]
         model = clone(estimator).fit(
-            raw[train],
-            [y[i] for i in train],
-            analysis=[docs[i] for i in train],
-            groups=None if group_arr is None else group_arr[train],
+            train_x, train_y, analysis=train_docs, sample_weight=weights, groups=fold_groups
         )
         seconds["fit"] += time.perf_counter() - t0
         t0 = time.perf_counter()
@@ -221,7 +315,7 @@ def cross_validate(
         seconds["predict"] += time.perf_counter() - t0
         t0 = time.perf_counter()
         for b in baselines:
-            fitted = _baseline(b).fit(raw[train], [y[i] for i in train])
+            fitted = _fit_baseline(b, train_x, train_y, weights)
             for i, label in zip(test, fitted.predict(raw[test]), strict=True):
                 base_preds[b][i] = str(label)
         seconds["baselines"] += time.perf_counter() - t0
@@ -390,6 +484,7 @@ def evaluate_cv(
     progress: Progress | None = None,
     analysis: Sequence[Analysis] | None = None,
     group_column: str | None = None,
+    added: AddedCorpus | None = None,
 ) -> EvaluationResult:
     """Cross-validate every method and baseline on one labelled set.
 
@@ -421,6 +516,9 @@ def evaluate_cv(
         The texts already analysed with ``estimator.build_analyzer()``.
     group_column : str, optional
         The name of the column ``groups`` came from, recorded in ``settings.group_column``.
+    added : AddedCorpus, optional
+        Rows that join every training fold, never a test fold (``train``/``evaluate --add-bundled-corpus``:
+        the bundled corpus); recorded under ``settings.added_corpus``.
 
     Returns
     -------
@@ -441,8 +539,9 @@ def evaluate_cv(
         random_state=random_state,
         progress=progress,
         analysis=docs,
+        added=added,
     )
-    result.seconds["analyse"] = analyse_seconds
+    result.seconds["analyse"] = analyse_seconds + result.seconds["analyse"]
     t0 = time.perf_counter()
     outcome = _Outcome(
         result.labels,
@@ -480,10 +579,12 @@ def evaluate_cv(
         seconds["learning_curve"] = time.perf_counter() - t0
     seconds["total"] = time.perf_counter() - t_start
     data = dict(data_info or {"rows": len(texts)})
+    settings: dict[str, Any] = {} if added is None else {"added_corpus": added.describe()}
     return EvaluationResult(
         kind="cross_validation",
         data=data,
         settings={
+            **settings,
             "cv_folds": n_splits,
             "grouped": groups is not None,
             "group_column": group_column if groups is not None else None,

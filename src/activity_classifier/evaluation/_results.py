@@ -149,6 +149,10 @@ class EvaluationResult:
     shift : dict or None
         Held-out tests only: the batch's shift report and the target accuracy's outcome, see
         :class:`~activity_classifier.reliability.BatchReport`, plus ``accepted_accuracy``, measured.
+    adaptation_curve : dict or None
+        When computed: macro-F1 and kappa against the number of the user's own coded rows, with and
+        without an added corpus, and the forecast (see
+        :meth:`~activity_classifier.evaluation.AdaptationCurve.to_dict`).
     schema_version : int
         :data:`SCHEMA_VERSION`.
     """
@@ -168,6 +172,7 @@ class EvaluationResult:
     reproducibility: dict[str, Any] | None = None
     reliability: dict[str, Any] | None = None
     shift: dict[str, Any] | None = None
+    adaptation_curve: dict[str, Any] | None = None
     schema_version: int = SCHEMA_VERSION
 
     @property
@@ -196,6 +201,7 @@ class EvaluationResult:
                 "reproducibility": self.reproducibility,
                 "reliability": self.reliability,
                 "shift": self.shift,
+                "adaptation_curve": self.adaptation_curve,
                 "seconds": self.seconds,
             }
         )
@@ -220,5 +226,6 @@ class EvaluationResult:
             reproducibility=metrics.get("reproducibility"),
             reliability=metrics.get("reliability"),
             shift=metrics.get("shift"),
+            adaptation_curve=metrics.get("adaptation_curve"),
             schema_version=int(metrics.get("schema_version", SCHEMA_VERSION)),
         )

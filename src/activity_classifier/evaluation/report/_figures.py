@@ -199,6 +199,45 @@ def _plot_learning_curve(metrics: Mapping[str, Any]) -> Figure:
     return fig
 
 
+def _plot_adaptation_curve(metrics: Mapping[str, Any]) -> Figure:
+    import numpy as np
+
+    points = [_dict(p) for p in _list(_dict(metrics.get("adaptation_curve")).get("points"))]
+    fig = _new_figure(9.0, 4.4)
+    axes = fig.subplots(1, 2, sharex=True)
+    styles = {False: ("own rows only", "#ff7f0e"), True: ("own + bundled corpus", "#1f77b4")}
+    for ax, key, name in zip(axes, ("macro_f1", "cohen_kappa"), ("Macro-F1", "Cohen's kappa"), strict=True):
+        for with_corpus, (label, colour) in styles.items():
+            pts = [p for p in points if bool(p.get("with_corpus")) == with_corpus]
+            if not pts:
+                continue
+            # Size 0 (the corpus alone) sits at x = 1 on the log axis.
+            rows = np.array([max(1.0, _nan(p.get("rows"))) for p in pts])
+            value = np.array([_nan(p.get(key)) for p in pts])
+            ci = [_list(p.get(f"{key}_ci95")) for p in pts]
+            low = np.array([_nan(c[0]) if len(c) == 2 else v for c, v in zip(ci, value, strict=True)])
+            high = np.array([_nan(c[1]) if len(c) == 2 else v for c, v in zip(ci, value, strict=True)])
+            ax.fill_between(rows, low, high, color=colour, alpha=0.15)
+            ax.plot(rows, value, marker="o", color=colour, label=label)
+        ax.set_xscale("log", base=2)
+        ax.set_xlabel("Own coded rows (log scale; 1 = none)")
+        ax.set_ylabel(name)
+        ax.set_ylim(top=1.0)
+        ax.grid(alpha=0.3)
+    forecast = _dict(_dict(metrics.get("adaptation_curve")).get("forecast"))
+    if forecast:
+        rows_total = (_number(forecast.get("rows_now")) or 0) + (_number(forecast.get("rows_more")) or 0)
+        ci = _list(forecast.get("kappa_ci95"))
+        k = _nan(forecast.get("kappa"))
+        err = [[k - _nan(ci[0])], [_nan(ci[1]) - k]] if len(ci) == 2 else None
+        axes[1].errorbar([rows_total], [k], yerr=err, fmt="s", color="#2ca02c", capsize=4, label="forecast")
+    axes[0].legend(loc="lower right", fontsize=8.5)
+    if forecast:
+        axes[1].legend(loc="lower right", fontsize=8.5)
+    fig.suptitle("Adaptation curve (mean over folds, 95% intervals)")
+    return fig
+
+
 _PLOTS: dict[str, Callable[[Mapping[str, Any]], Figure]] = {
     "confusion": _plot_confusion,
     "f1": _plot_f1,
@@ -206,6 +245,7 @@ _PLOTS: dict[str, Callable[[Mapping[str, Any]], Figure]] = {
     "risk_coverage": _plot_risk_coverage,
     "reliability": _plot_reliability,
     "learning_curve": _plot_learning_curve,
+    "adaptation_curve": _plot_adaptation_curve,
 }
 
 

@@ -36,6 +36,7 @@ _STAGES = {
     "baselines": "baselines",
     "metrics": "metrics and bootstrap intervals",
     "learning_curve": "learning curve",
+    "adaptation_curve": "adaptation curve",
 }
 #: How many example rows the reports list (metrics.json keeps them all).
 MAX_EXAMPLES = 25
@@ -444,6 +445,51 @@ def _learning_curve(metrics: Mapping[str, Any]) -> _Section | None:
     )
 
 
+def _adaptation_curve(metrics: Mapping[str, Any]) -> _Section | None:
+    curve = _dict(metrics.get("adaptation_curve"))
+    points = [_dict(p) for p in _list(curve.get("points"))]
+    if not points:
+        return None
+    settings = _dict(curve.get("settings"))
+    added = _dict(settings.get("added_corpus"))
+
+    def with_ci(p: Mapping[str, Any], key: str) -> _Cell:
+        ci = _list(p.get(f"{key}_ci95"))
+        interval = f"[{_fmt(ci[0])}, {_fmt(ci[1])}]" if len(ci) == 2 else ""
+        return _Interval(_fmt(p.get(key)), interval)
+
+    rows: list[list[_Cell]] = [
+        [
+            "own + bundled corpus" if p.get("with_corpus") else "own rows only",
+            str(p.get("size")),
+            _fmt(p.get("rows"), 0),
+            with_ci(p, "macro_f1"),
+            with_ci(p, "cohen_kappa"),
+        ]
+        for p in points
+    ]
+    text = (
+        f"Hybrid macro-F1 and Cohen's kappa on your own rows ({_int(settings.get('rows'))}, "
+        f"{_int(settings.get('cv_folds'))}-fold {'grouped ' if settings.get('grouped') else ''}cross-validation) "
+        "when each fold's model is trained on that many of the fold's own training rows"
+    )
+    if added:
+        text += (
+            f", alone and with the added corpus ({_int(added.get('rows'))} rows, own rows weighted "
+            f"{_fmt(added.get('own_weight'), 2)}; it never enters a test fold)"
+        )
+    text += ". Intervals: 95% t-intervals over the folds (folds share rows, so a rough guide)."
+    return _Section(
+        "Adaptation curve",
+        [
+            _Para(text),
+            _Table(["Training data", "Size", "Own rows", "Macro-F1", "Kappa"], rows, frozenset({1, 2, 3, 4})),
+            _Figure("adaptation_curve", "Macro-F1 and kappa against the number of own coded rows"),
+            _Para(str(curve.get("sentence", ""))),
+        ],
+    )
+
+
 def _rules(metrics: Mapping[str, Any]) -> _Section | None:
     analysis = _dict(metrics.get("rules"))
     if not analysis:
@@ -540,7 +586,7 @@ def _timing(metrics: Mapping[str, Any]) -> _Section | None:
 
 def _sections(metrics: Mapping[str, Any]) -> list[_Section]:
     sections = [_headline(metrics)]
-    for build in (_per_type, _calibration, _coverage, _risk_coverage, _learning_curve, _rules):
+    for build in (_per_type, _calibration, _coverage, _risk_coverage, _learning_curve, _adaptation_curve, _rules):
         section = build(metrics)
         if section is not None:
             sections.append(section)
