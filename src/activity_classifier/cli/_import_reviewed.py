@@ -90,6 +90,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="write the Label Studio tasks whose annotators disagree to this .xlsx/.csv, with every "
         "annotator's choice and an empty label_reviewed to adjudicate (import it like any review)",
     )
+    p.add_argument(
         "--dry-run",
         action="store_true",
         help="report what would happen on standard error; write nothing (not even --report)",

@@ -54,4 +54,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         print("activity-classifier: interrupted", file=sys.stderr)
         return 130
-

@@ -6,7 +6,15 @@ import argparse
 import json
 import sys
 
-from ._support import add_csv_dialect, add_target_accuracy, add_trust_model, csv_dialect, progress_callback, target_for, writing
+from ._support import (
+    add_csv_dialect,
+    add_target_accuracy,
+    add_trust_model,
+    csv_dialect,
+    progress_callback,
+    target_for,
+    writing,
+)
 
 __all__ = ["register"]
 
@@ -59,7 +67,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"dry run: {len(frame)} rows readable; nothing classified, nothing written", file=sys.stderr)
         return 0
     result = classify(
-        frame, text_column=args.text_column, model=model, method=args.method, target_accuracy=target,
+        frame,
+        text_column=args.text_column,
+        model=model,
+        method=args.method,
+        target_accuracy=target,
         progress=progress_callback(),
     )
     if str(args.output).lower().endswith(".xlsx") and len(result) >= LARGE_WORKBOOK_ROWS:

@@ -297,9 +297,7 @@ def cross_validate(
             train_docs = both if both is not None else train_docs
         # With added rows (no groups of their own) the calibration folds are stratified, not grouped.
         fold_groups = None if group_arr is None or added is not None else group_arr[train]
-        model = clone(estimator).fit(
-            train_x, train_y, analysis=train_docs, sample_weight=weights, groups=fold_groups
-        )
+        model = clone(estimator).fit(train_x, train_y, analysis=train_docs, sample_weight=weights, groups=fold_groups)
         seconds["fit"] += time.perf_counter() - t0
         t0 = time.perf_counter()
         test_docs = [docs[i] for i in test]
