@@ -39,7 +39,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .analysis import Analysis, Analyzer
 from .exceptions import InputDataError, NotFittedError, UnknownLabelError
-from .features import CharTransformer, char_ngrams, word_ngrams
+from .features import COMPOUND_SPLITTERS, CharTransformer, char_analyzer, word_analyzer
 from .gazetteer import Gazetteer
 from .policy import METHODS, Method, PolicySettings, Prediction, decide, rule_proba
 from .reliability import type_centroids
@@ -79,6 +79,11 @@ def _missing_label(label: object) -> bool:
         return True
 
 
+def _pair(value: Sequence[int]) -> tuple[int, int]:
+    """Return an n-gram range as a tuple (``set_params`` may have been given a list)."""
+    return (int(value[0]), int(value[1]))
+
+
 def _has_word_char(word: str) -> bool:
     return any(ch.isalnum() for ch in word)
 
@@ -114,7 +119,19 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     class_weight : "balanced" or None, default="balanced"
         Class weights of the linear SVM.
     char_features : bool, default=True
-        Use character 3-5-grams within words.
+        Use character n-grams within words.
+    char_ngram_range : tuple of int, default=(3, 5)
+        Shortest and longest character n-gram (each word is padded with a space on both sides). Wider
+        ranges cost speed: see ``docs/settings_search.md``.
+    word_ngram_range : tuple of int, default=(1, 2)
+        Shortest and longest lemma n-gram.
+    compound_splitter : {"lexicon", "wordfreq"} or None, default="lexicon"
+        Which splitter turns compound heads into word features (``part:vergadering``): ``"lexicon"`` splits
+        on the packaged list of heads (:func:`activity_classifier.text.split_compound`), ``"wordfreq"``
+        wherever both parts are frequent Dutch words (:mod:`activity_classifier._compounds`, needs the
+        ``wordfreq`` package), None adds no compound heads. The keyword rules and the gazetteer always use
+        the lexicon splitter. The three settings above were compared by writer-grouped cross-validation in
+        ``scripts/tune_settings.py`` (``docs/settings_search.md``).
     rule_features : bool, default=False
         Also use the eleven keyword-rule scores as features. Off by default: in grouped cross-validation on
         the bundled corpus they lowered the hybrid macro-F1 (0.925 without, 0.897 at weight 0.3, C=1; see
@@ -174,6 +191,9 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         C: float = 1.0,
         class_weight: str | None = "balanced",
         char_features: bool = True,
+        char_ngram_range: tuple[int, int] = (3, 5),
+        word_ngram_range: tuple[int, int] = (1, 2),
+        compound_splitter: str | None = "lexicon",
         rule_features: bool = False,
         rule_weight: float = 0.3,
         gazetteer: Mapping[str, Any] | str | Path | None = None,
@@ -193,6 +213,9 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.C = C
         self.class_weight = class_weight
         self.char_features = char_features
+        self.char_ngram_range = char_ngram_range
+        self.word_ngram_range = word_ngram_range
+        self.compound_splitter = compound_splitter
         self.rule_features = rule_features
         self.rule_weight = rule_weight
         self.gazetteer = gazetteer
@@ -216,6 +239,17 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             )
         if not 0 <= self.review_threshold <= 1 or not 0 <= self.accept_threshold <= 1:
             raise ValueError("accept_threshold and review_threshold must lie in [0, 1]")
+        for name in ("char_ngram_range", "word_ngram_range"):
+            value = getattr(self, name)
+            if (
+                not isinstance(value, tuple | list)
+                or len(value) != 2
+                or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+                or not 1 <= value[0] <= value[1]
+            ):
+                raise ValueError(f"{name} must be two integers (min, max) with 1 <= min <= max, not {value!r}")
+        if self.compound_splitter not in COMPOUND_SPLITTERS:
+            raise ValueError(f"compound_splitter must be one of {COMPOUND_SPLITTERS}, not {self.compound_splitter!r}")
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
@@ -318,11 +352,13 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self._char_transformer: CharTransformer | None = None
         self._feature_names_cache: list[str] | None = None
         self.analyzer_ = analyzer.with_lemmas(self._vocabulary_lemmas(docs, analyzer))
-        self.word_vectorizer_ = TfidfVectorizer(analyzer=word_ngrams, sublinear_tf=True, min_df=1)
+        words = word_analyzer(_pair(self.word_ngram_range), self.compound_splitter)
+        self.word_vectorizer_ = TfidfVectorizer(analyzer=words, sublinear_tf=True, min_df=1)
         self.word_vectorizer_.fit(docs)
         self.char_vectorizer_ = None
         if self.char_features:
-            self.char_vectorizer_ = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True, min_df=2)
+            chars = char_analyzer(_pair(self.char_ngram_range))
+            self.char_vectorizer_ = TfidfVectorizer(analyzer=chars, sublinear_tf=True, min_df=2)
             self.char_vectorizer_.fit(docs)
         features = self._features(docs)
 
@@ -406,8 +442,17 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return gazetteer
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        # Models saved before the gazetteer existed have no gazetteer settings: they used none.
-        old = {"gazetteer": None, "gazetteer_rules": False, "gazetteer_features": False, "gazetteer_weight": 0.1}
+        # Models saved before the gazetteer existed have no gazetteer settings: they used none. Models saved
+        # before the n-gram settings existed used today's defaults.
+        old = {
+            "gazetteer": None,
+            "gazetteer_rules": False,
+            "gazetteer_features": False,
+            "gazetteer_weight": 0.1,
+            "char_ngram_range": (3, 5),
+            "word_ngram_range": (1, 2),
+            "compound_splitter": "lexicon",
+        }
         state = {**old, **state}
         vocabularies = state.pop("_vocabularies", {})
         # Models saved before the Analyzer existed hold their rules and lemma table as attributes.

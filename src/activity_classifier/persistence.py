@@ -90,6 +90,8 @@ PICKLE_FILE = "model.joblib"
 TRUSTED_TYPES: tuple[str, ...] = (
     "activity_classifier.analysis.Analyzer",
     "activity_classifier.estimator.ActivityClassifier",
+    "activity_classifier.features.CharNgrams",
+    "activity_classifier.features.WordNgrams",
     "activity_classifier.features.char_ngrams",
     "activity_classifier.features.word_ngrams",
     "activity_classifier.gazetteer.Gazetteer",
