@@ -24,7 +24,7 @@ Examples
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -172,21 +172,31 @@ class Gazetteer:
         }
         self.__init__(raw, state["pipeline"])  # type: ignore[misc]
 
+    def prepare(self, process: Callable[[list[str]], Iterable[Doc]] | None = None) -> None:
+        """Build the phrase matcher now, processing the terms with ``process`` if given.
+
+        ``process`` turns a list of texts into processed docs exactly as the pipeline does (see
+        :meth:`activity_classifier.rules.RuleSet.prepare`); the pipeline's ``pipe`` when omitted.
+        """
+        if self._matcher is not None:
+            return
+        nlp = get_pipeline(self.pipeline)
+        matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        single: dict[str, str] = {}
+        for term, doc in zip(self.entries, (process or nlp.pipe)(list(self.entries)), strict=True):
+            matcher.add(term, [doc])
+            if len(doc) == 1:
+                # One-word terms are also looked up among compound parts, by their lemma.
+                single.setdefault(doc[0].lemma_.lower(), term)
+                single.setdefault(term, term)
+        self._single = single
+        self._matcher = matcher
+
     @property
     def matcher(self) -> PhraseMatcher:
         """The spaCy phrase matcher over lemmas (built on first use)."""
-        if self._matcher is None:
-            nlp = get_pipeline(self.pipeline)
-            matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
-            single: dict[str, str] = {}
-            for term, doc in zip(self.entries, nlp.pipe(self.entries), strict=True):
-                matcher.add(term, [doc])
-                if len(doc) == 1:
-                    # One-word terms are also looked up among compound parts, by their lemma.
-                    single.setdefault(doc[0].lemma_.lower(), term)
-                    single.setdefault(term, term)
-            self._single = single
-            self._matcher = matcher
+        self.prepare()
+        assert self._matcher is not None
         return self._matcher
 
     def _make(self, term: str, text: str, start: int, end: int, part: bool) -> GazetteerMatch:

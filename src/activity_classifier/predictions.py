@@ -77,6 +77,7 @@ def classify(
     text_column: str = "text",
     model: ActivityClassifier | None = None,
     method: Method = "hybrid",
+    n_jobs: int | None = 1,
 ) -> pd.DataFrame:
     """Classify texts and return every input row with the prediction columns added.
 
@@ -90,6 +91,9 @@ def classify(
         A fitted classifier; the shipped default model when omitted.
     method : {"hybrid", "model", "rules"}, default="hybrid"
         Prediction policy.
+    n_jobs : int or None, default=1
+        Processes to use (None or 1: this one; -1: all cores); the rows stay in order and the result does
+        not depend on it.
 
     Returns
     -------
@@ -106,7 +110,7 @@ def classify(
         texts = list(data)
         frame = pd.DataFrame({"text": texts})
     clf = model if model is not None else load_model()
-    preds = clf.explain(texts, method=method)
+    preds = clf.explain(texts, method=method, n_jobs=n_jobs)
     out = predictions_frame(preds)
     clashes = [c for c in frame.columns if c in PREDICTION_COLUMNS]
     if clashes:

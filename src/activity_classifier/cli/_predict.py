@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from ._support import add_trust_model, writing
+from ._support import add_jobs, add_trust_model, writing
 
 __all__ = ["register"]
 
@@ -20,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
     model = load_model(args.model, trust=args.trust_model)
     if args.input == "-":
         lines = [line.rstrip("\n") for line in sys.stdin]
-        preds = model.explain(lines, method=args.method)
+        preds = model.explain(lines, method=args.method, n_jobs=args.jobs)
         for text, pred in zip(lines, preds, strict=True):
             print(json.dumps({"text": text, **pred.as_dict()}, ensure_ascii=False))
         return 0
@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputDataError("--output is required unless INPUT is '-'")
     frame = read_table(args.input)
     find_column(frame, args.text_column, args.input)
-    result = classify(frame, text_column=args.text_column, model=model, method=args.method)
+    result = classify(frame, text_column=args.text_column, model=model, method=args.method, n_jobs=args.jobs)
     writing(args.output, lambda: write_table(result, args.output, inputs=[args.input]))
     flagged = int(result["needs_review"].sum())
     print(
@@ -53,4 +53,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--method", choices=["hybrid", "model", "rules"], default="hybrid")
     p.add_argument("--model", help="model directory (default: the shipped default model)")
     add_trust_model(p)
+    add_jobs(p)
     p.set_defaults(func=run)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 from .._progress import Progress, progress_bars
 
-__all__ = ["EXIT_GATE", "EXIT_OK", "EXIT_USAGE", "add_trust_model", "progress_callback", "writing"]
+__all__ = ["EXIT_GATE", "EXIT_OK", "EXIT_USAGE", "add_jobs", "add_trust_model", "progress_callback", "writing"]
 
 EXIT_OK = 0
 EXIT_GATE = 1
@@ -36,6 +37,28 @@ def add_trust_model(parser: argparse.ArgumentParser) -> None:
         help="also load an old-format model (model.joblib, a pickle that can run code when loaded) from "
         "outside the package; only for a folder whose writer you trust",
     )
+
+
+def add_jobs(parser: argparse.ArgumentParser) -> None:
+    """Add ``--jobs N``: processes to classify with (default: all cores; 1: in this process)."""
+    parser.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="processes to classify with (default: all %(default)s cores; 1: in this process); the output "
+        "does not depend on it",
+    )
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {value!r}")
+    return number
 
 
 def progress_callback() -> Progress | None:
