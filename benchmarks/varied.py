@@ -1,10 +1,10 @@
 """20,000 *varied* descriptions built deterministically from the bundled CSVs (no text is repeated).
 
 First every distinct text of ``data/labelled_activities.csv``, ``data/holdout_activities.csv`` and
-``data/test_out_of_brief.csv`` (in file order); then, until ``n`` rows, distinct pairs of sentences from two
-different texts joined with a space: sentence ``i`` of the sentence list with sentence ``(i * 7919 + k) mod m``
-for ``k = 1, 2, ...`` (skipping pairs already used). Sentences are split after ``.``, ``!`` or ``?`` followed
-by white space.
+``data/test_out_of_brief.csv`` (in file order); then, until ``n`` rows, pairs of two different sentences
+joined with a space: sentence ``i`` of the list of distinct sentences (longer than 15 characters) with sentence
+``(i * 7919 + k) mod m`` for ``k = 1, 2, ...``, skipping a sentence paired with itself and pairs already used.
+Sentences are split after ``.``, ``!`` or ``?`` followed by white space.
 
     python benchmarks/varied.py OUT.csv [N]     # write a one-column CSV (``text``)
 """
@@ -43,8 +43,9 @@ def varied_texts(n: int = N_DESCRIPTIONS) -> list[str]:
     k = 1
     while len(out) < n:
         for i in range(m):
-            pair = f"{sentences[i]} {sentences[(i * 7919 + k) % m]}"
-            out.setdefault(pair, None)
+            j = (i * 7919 + k) % m
+            if j != i:
+                out.setdefault(f"{sentences[i]} {sentences[j]}", None)
             if len(out) == n:
                 break
         k += 1
