@@ -9,6 +9,8 @@ Examples
 --------
 >>> resolve_jobs(1), resolve_jobs(None), resolve_jobs(-1) >= 1
 (1, 1, True)
+>>> effective_jobs(4, 100), effective_jobs(4, 20_000)
+(1, 4)
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
-__all__ = ["chunked", "parallel_chunks", "resolve_jobs"]
+__all__ = ["chunked", "effective_jobs", "parallel_chunks", "resolve_jobs"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -37,6 +39,11 @@ def resolve_jobs(n_jobs: int | None) -> int:
         return 1
     cores = os.cpu_count() or 1
     return max(1, n_jobs if n_jobs > 0 else cores + 1 + n_jobs)
+
+
+def effective_jobs(n_jobs: int | None, n_items: int) -> int:
+    """Return the processes :func:`parallel_chunks` uses for ``n_items`` (at most one per :data:`MIN_ROWS_PER_JOB`)."""
+    return min(resolve_jobs(n_jobs), max(1, n_items // MIN_ROWS_PER_JOB))
 
 
 def chunked(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
@@ -74,7 +81,7 @@ def parallel_chunks(
     ``func`` must be a module-level function (workers find it by name). With one job, or fewer than
     :data:`MIN_ROWS_PER_JOB` items per job, everything runs in this process.
     """
-    jobs = min(resolve_jobs(n_jobs), max(1, len(items) // MIN_ROWS_PER_JOB))
+    jobs = effective_jobs(n_jobs, len(items))
     if jobs == 1:
         return [r for chunk in chunked(items, chunk_size) for r in func(state, chunk, **kwargs)]
     # Small enough chunks that both cores stay busy until the end, large enough to amortise the transfer.

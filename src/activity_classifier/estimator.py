@@ -37,7 +37,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
-from ._parallel import parallel_chunks, resolve_jobs
+from ._parallel import effective_jobs, parallel_chunks
 from .analysis import Analysis, Analyzer
 from .exceptions import InputDataError, NotFittedError, UnknownLabelError
 from .features import CharTransformer, char_ngrams, word_ngrams
@@ -293,6 +293,7 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self._char_transformer: CharTransformer | None = None
         self._feature_names_cache: list[str] | None = None
         self._readable_cache: np.ndarray | None = None
+        self._terms: dict[str, list[str]] = {}
         self.analyzer_ = analyzer.with_lemmas(self._vocabulary_lemmas(docs, analyzer))
         self.word_vectorizer_ = TfidfVectorizer(analyzer=word_ngrams, sublinear_tf=True, min_df=1)
         self.word_vectorizer_.fit(docs)
@@ -383,8 +384,11 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             state.pop("lexicon_", None)
             state["analyzer_"] = Analyzer._from_rules(rules, state.pop("lemma_table_", {}))
         super().__setstate__(state)
+        self._terms = {}
         for name, terms in vocabularies.items():
-            getattr(self, name).vocabulary_ = {term: i for i, term in enumerate(json.loads(terms))}
+            # The stored terms are in column order: they are the feature names too (no sort on first use).
+            self._terms[name] = json.loads(terms)
+            getattr(self, name).vocabulary_ = {term: i for i, term in enumerate(self._terms[name])}
 
     def analyse(self, X: Any, *, n_jobs: int | None = 1) -> list[Analysis]:
         """Process texts once (lemmas and rule matches) for reuse as ``analysis=`` in the methods below.
@@ -393,7 +397,7 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         """
         self._check_fitted()
         texts = _as_texts(X)
-        if resolve_jobs(n_jobs) == 1:
+        if effective_jobs(n_jobs, len(texts)) == 1:
             return self.analyzer_.analyse(texts)
         self._prepare()
         return parallel_chunks(_analyse_chunk, self, texts, n_jobs=n_jobs, chunk_size=_EXPLAIN_BATCH)
@@ -488,9 +492,10 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         if analysis is None:
             texts = _as_texts(X)
             self._check_fitted()
-            if len(texts) > _EXPLAIN_BATCH or resolve_jobs(n_jobs) > 1:
+            jobs = effective_jobs(n_jobs, len(texts))
+            if len(texts) > _EXPLAIN_BATCH or jobs > 1:
                 # Bounded memory for large inputs: analyse and featurise one chunk at a time, on n_jobs cores.
-                if resolve_jobs(n_jobs) > 1:
+                if jobs > 1:
                     self._prepare()
                 return parallel_chunks(
                     _explain_chunk,
@@ -552,9 +557,17 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     def _feature_names(self) -> list[str]:
         if getattr(self, "_feature_names_cache", None) is None:
-            names = [str(n) for n in self.word_vectorizer_.get_feature_names_out()]
+            terms = getattr(self, "_terms", {})
+
+            def names_of(name: str, vectorizer: TfidfVectorizer) -> list[str]:
+                known = terms.get(name)
+                if known is not None and len(known) == len(vectorizer.vocabulary_):
+                    return [str(n) for n in known]
+                return [str(n) for n in vectorizer.get_feature_names_out()]
+
+            names = names_of("word_vectorizer_", self.word_vectorizer_)
             if self.char_vectorizer_ is not None:
-                names += ["char:" + str(n) for n in self.char_vectorizer_.get_feature_names_out()]
+                names += ["char:" + n for n in names_of("char_vectorizer_", self.char_vectorizer_)]
             if self.rule_features:
                 names += [f"rule:{s}" for s in self.rules_.slugs]
             if self.gazetteer_features:
@@ -567,6 +580,7 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         state = self.__dict__.copy()
         state.pop("_feature_names_cache", None)
         state.pop("_readable_cache", None)
+        state.pop("_terms", None)
         state.pop("_char_transformer", None)
         # skops writes a dict entry by entry: the default model's vocabularies made a 76 MB schema that took
         # 11 s to read. Each vocabulary travels as one JSON string of its terms in column order instead.

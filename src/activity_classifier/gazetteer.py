@@ -152,6 +152,7 @@ class Gazetteer:
         }
         self._matcher: PhraseMatcher | None = None
         self._single: dict[str, str] = {}
+        self._parts: dict[str, tuple[str, ...]] = {}
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -199,6 +200,31 @@ class Gazetteer:
         assert self._matcher is not None
         return self._matcher
 
+    def _part_terms(self, lemma: str) -> tuple[str, ...]:
+        """Return the one-word terms found among the parts of a token's lemma (cached per lemma)."""
+        cached = self._parts.get(lemma)
+        if cached is not None:
+            return cached
+        found: list[str] = []
+        # A hyphenated word is searched part by part ("pdg-module" -> "pdg"), each part also as a
+        # compound; a plain word only as a compound (as a whole it was a phrase candidate already).
+        hyphenated = "-" in lemma
+        pieces = [p for p in lemma.split("-") if p] if hyphenated else [lemma]
+        for piece in pieces:
+            whole = self._single.get(lemma_table([piece])[piece]) if hyphenated else None
+            if whole is not None:
+                found.append(whole)
+                continue
+            parts = split_compound(piece)
+            for p in parts if len(parts) == 2 else ():
+                part_term = self._single.get(p)
+                if part_term is not None:
+                    found.append(part_term)
+        result = tuple(found)
+        if len(self._parts) < 500_000:
+            self._parts[lemma] = result
+        return result
+
     def _make(self, term: str, text: str, start: int, end: int, part: bool) -> GazetteerMatch:
         slug, kind = self.entries[term]
         return GazetteerMatch(term=term, text=text, type=slug, kind=kind, start=start, end=end, part=part)
@@ -223,20 +249,8 @@ class Gazetteer:
         for i, lemma in enumerate(view.lemma):
             if i in covered:
                 continue
-            # A hyphenated word is searched part by part ("pdg-module" -> "pdg"), each part also as a
-            # compound; a plain word only as a compound (as a whole it was a phrase candidate already).
-            hyphenated = "-" in lemma
-            pieces = [p for p in lemma.split("-") if p] if hyphenated else [lemma]
-            for piece in pieces:
-                whole = self._single.get(lemma_table([piece])[piece]) if hyphenated else None
-                if whole is not None:
-                    found.append(self._make(whole, view.lower[i], i, i + 1, part=True))
-                    continue
-                parts = split_compound(piece)
-                for p in parts if len(parts) == 2 else ():
-                    part_term = self._single.get(p)
-                    if part_term is not None:
-                        found.append(self._make(part_term, view.lower[i], i, i + 1, part=True))
+            for term in self._part_terms(lemma):
+                found.append(self._make(term, view.lower[i], i, i + 1, part=True))
         return tuple(sorted(found, key=lambda m: m.start))
 
     def match(self, texts: Iterable[object]) -> list[tuple[GazetteerMatch, ...]]:

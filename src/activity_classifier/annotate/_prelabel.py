@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._parallel import resolve_jobs
 from .._progress import Progress, progress_bars
 from ._activity import Activity, Ingested
 from ._inputs import read_activities
@@ -165,6 +166,7 @@ def prelabel(
     redact_personal_data: bool = False,
     table: TableOptions | None = None,
     progress: Progress | bool | None = None,
+    n_jobs: int | None = 1,
 ) -> PrelabelResult:
     """Read learner reports, classify every activity and return the review table.
 
@@ -184,6 +186,8 @@ def prelabel(
     progress : callable or bool, optional
         ``progress("classifying", done, total)`` after each batch; True or False force a progress bar on
         standard error on or off; by default one is shown only when it is a terminal.
+    n_jobs : int or None, default=1
+        Processes to classify with (None or 1: this one; -1: all cores); the result does not depend on it.
 
     Returns
     -------
@@ -217,9 +221,11 @@ def prelabel(
     texts = [a.text for a in activities]
     preds = []
     report = progress if callable(progress) else progress_bars(progress)
-    for start in range(0, len(texts), BATCH_SIZE):
-        batch = texts[start : start + BATCH_SIZE]
-        preds.extend(clf.explain(batch, method=method))
+    # With several processes a batch holds enough rows to keep each of them busy.
+    batch_size = BATCH_SIZE * max(1, 8 * (resolve_jobs(n_jobs) - 1))
+    for start in range(0, len(texts), batch_size):
+        batch = texts[start : start + batch_size]
+        preds.extend(clf.explain(batch, method=method, n_jobs=n_jobs))
         if report is not None:
             report("classifying", start + len(batch), len(texts))
     frame = sort_for_review(review_frame(activities, predictions_frame(preds), kinds))

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from ._support import add_trust_model, progress_callback, writing
+from ._support import add_jobs, add_trust_model, progress_callback, writing
 
 if TYPE_CHECKING:
     from ..evaluation import EvaluationResult, MethodScores
@@ -81,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
             n_bootstrap=args.bootstrap,
             random_state=args.seed,
             data_info=test.describe(),
+            n_jobs=args.jobs,
         )
     else:
         data = load_labelled(
@@ -149,4 +150,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--min-recall", type=float, help="gate: minimum recall of every type")
     p.add_argument("--gate-method", default="hybrid", choices=["hybrid", "model", "rules"])
     add_trust_model(p)
+    add_jobs(p)
     p.set_defaults(func=run)

@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from ._support import add_trust_model, writing
+from ._support import add_jobs, add_trust_model, writing
 
 __all__ = ["register"]
 
@@ -28,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
         args.inputs,
         model=load_model(args.model, trust=args.trust_model),
         method=args.method,
+        n_jobs=args.jobs,
         redact_personal_data=args.redact,
         table=TableOptions(
             text_column=args.text_column,
@@ -100,4 +101,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--method", choices=["hybrid", "model", "rules"], default="hybrid")
     p.add_argument("--model", help="model directory (default: the shipped default model)")
     add_trust_model(p)
+    add_jobs(p)
     p.set_defaults(func=run)

@@ -466,6 +466,7 @@ def evaluate_test(
     n_bootstrap: int = 1000,
     random_state: int = 0,
     data_info: dict[str, Any] | None = None,
+    n_jobs: int | None = 1,
 ) -> EvaluationResult:
     """Evaluate a fitted model on a held-out labelled set.
 
@@ -483,6 +484,9 @@ def evaluate_test(
         Training data for the two baselines; they are left out when omitted.
     n_bootstrap, random_state, data_info
         As in :func:`evaluate_cv`.
+    n_jobs : int or None, default=1
+        Processes to analyse the texts with (None or 1: this one; -1: all cores); the figures do not
+        depend on it.
 
     Returns
     -------
@@ -494,7 +498,7 @@ def evaluate_test(
     y = [tax.validate_label(lab) for lab in labels]
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
-    docs = model.analyse(texts)
+    docs = model.analyse(texts, n_jobs=n_jobs)
     seconds["analyse"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     predictions: dict[str, list[Prediction]] = {m: model.explain(texts, method=m, analysis=docs) for m in METHODS}
