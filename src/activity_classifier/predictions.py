@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from ._output import PREDICTION_COLUMNS
 from .estimator import ActivityClassifier
 from .exceptions import InputDataError
 from .persistence import load_model
@@ -24,19 +25,6 @@ from .tables import find_column
 __all__ = ["PREDICTION_COLUMNS", "classify", "predictions_frame"]
 
 logger = logging.getLogger(__name__)
-
-#: Columns added to every table of predictions, in this order.
-PREDICTION_COLUMNS = (
-    "label",
-    "label_nl",
-    "group",
-    "confidence",
-    "source",
-    "needs_review",
-    "review_reason",
-    "alternatives",
-    "evidence",
-)
 
 
 def _alternatives(p: Prediction) -> str:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._output import PREDICTION_COLUMNS
 from .._parallel import resolve_jobs
 from .._progress import Progress, progress_bars
 from ._activity import Activity, Ingested
@@ -49,15 +50,9 @@ REVIEW_COLUMNS = (
     "location",
     "teacher_id",
     "text",
+    # The prediction columns, the Dutch name first (what a reviewer reads).
     "label_nl",
-    "label",
-    "group",
-    "confidence",
-    "source",
-    "needs_review",
-    "review_reason",
-    "alternatives",
-    "evidence",
+    *(c for c in PREDICTION_COLUMNS if c != "label_nl"),
     "personal_data",
     "label_reviewed",
     "review_comment",

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from .._output import PREDICTION_COLUMNS
 from ._support import add_jobs, add_trust_model, writing
 
 __all__ = ["register"]
@@ -43,9 +44,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "predict",
         help="classify the texts of a CSV/XLSX file (or stdin)",
-        description="Add the columns label, label_nl, group, confidence, source, needs_review, "
-        "review_reason, alternatives and evidence to every row of INPUT. With INPUT '-', read one "
-        "description per line from standard input and print JSON lines.",
+        description=f"Add the columns {', '.join(PREDICTION_COLUMNS[:-1])} and {PREDICTION_COLUMNS[-1]} to "
+        "every row of INPUT. With INPUT '-', read one description per line from standard input and print "
+        "JSON lines.",
     )
     p.add_argument("input", metavar="INPUT", help=".csv or .xlsx file, or - for standard input")
     p.add_argument("--output", help=".csv or .xlsx file to write (atomically)")
