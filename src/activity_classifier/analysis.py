@@ -165,6 +165,20 @@ class Analyzer:
             return (self._component(nlp.make_doc(t)) for t in texts)
         return iter(nlp.pipe(texts, batch_size=batch_size))
 
+    def _process(self, texts: list[str]) -> Iterator[Doc]:
+        return self._docs(texts, 256)
+
+    def prepare(self) -> None:
+        """Build the pipeline and the phrase matchers now (otherwise built on first use).
+
+        The matchers' terms are processed by this analyzer, with its lemma table: for a fitted model's
+        analyzer that holds every lexicon and gazetteer word, so simplemma's dictionary is not loaded.
+        """
+        get_pipeline(self.pipeline)
+        self.rules.prepare(self._process)
+        if self.gazetteer is not None:
+            self.gazetteer.prepare(self._process)
+
     def analyse(self, texts: Iterable[object], batch_size: int = 256) -> list[Analysis]:
         """Process raw texts and apply the rules.
 
@@ -180,6 +194,7 @@ class Analyzer:
         list of Analysis
             One per input, in order.
         """
+        self.prepare()
         raw = ["" if t is None else str(t) for t in texts]
         cleaned = [clean_text(t) for t in raw]
         out = []

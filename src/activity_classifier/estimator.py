@@ -37,6 +37,7 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
+from ._parallel import effective_jobs, parallel_chunks
 from .analysis import Analysis, Analyzer
 from .exceptions import InputDataError, NotFittedError, UnknownLabelError
 from .features import COMPOUND_SPLITTERS, CharTransformer, char_analyzer, word_analyzer
@@ -88,19 +89,32 @@ def _has_word_char(word: str) -> bool:
     return any(ch.isalnum() for ch in word)
 
 
-def _top_terms(row: sp.csr_matrix, k: int, coef: np.ndarray, names: Sequence[str], n: int) -> list[str]:
-    """Return the readable features of one row that pushed most towards class ``k`` (no character n-grams)."""
+def _top_terms(
+    cols: np.ndarray, values: np.ndarray, k: int, coef: np.ndarray, names: Sequence[str], readable: np.ndarray, n: int
+) -> list[str]:
+    """Return the readable features of one row that pushed most towards class ``k`` (no character n-grams).
+
+    ``cols`` and ``values`` are the row's column indices and values (a slice of the CSR arrays), and
+    ``readable`` tells for every column whether it is a readable (not a character n-gram) feature.
+    """
     # A binary linear model stores one coefficient row, for the second class.
     weights = coef[k] if coef.shape[0] > 1 else (coef[0] if k == 1 else -coef[0])
-    contrib = row.data * weights[row.indices]
-    out: list[str] = []
-    for j in np.argsort(-contrib, kind="stable"):
-        if contrib[j] <= 0 or len(out) == n:
-            break
-        name = names[row.indices[j]]
-        if not name.startswith("char:"):
-            out.append(name)
-    return out
+    keep = readable[cols]
+    cols, contrib = cols[keep], values[keep] * weights[cols[keep]]
+    order = np.argsort(-contrib, kind="stable")[:n]
+    return [names[cols[j]] for j in order if contrib[j] > 0]
+
+
+def _explain_chunk(
+    model: ActivityClassifier, texts: Sequence[object], method: Method, n_terms: int
+) -> list[Prediction]:
+    """Explain one chunk of texts (what each worker of :meth:`ActivityClassifier.explain` runs)."""
+    return model._explain_docs(model.analyzer_.analyse(texts), method, n_terms)
+
+
+def _analyse_chunk(model: ActivityClassifier, texts: Sequence[object]) -> list[Analysis]:
+    """Analyse one chunk of texts (what each worker of :meth:`ActivityClassifier.analyse` runs)."""
+    return model.analyzer_.analyse(texts)
 
 
 class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
@@ -351,6 +365,8 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
         self._char_transformer: CharTransformer | None = None
         self._feature_names_cache: list[str] | None = None
+        self._readable_cache: np.ndarray | None = None
+        self._terms: dict[str, list[str]] = {}
         self.analyzer_ = analyzer.with_lemmas(self._vocabulary_lemmas(docs, analyzer))
         words = word_analyzer(_pair(self.word_ngram_range), self.compound_splitter)
         self.word_vectorizer_ = TfidfVectorizer(analyzer=words, sublinear_tf=True, min_df=1)
@@ -461,13 +477,30 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             state.pop("lexicon_", None)
             state["analyzer_"] = Analyzer._from_rules(rules, state.pop("lemma_table_", {}))
         super().__setstate__(state)
+        self._terms = {}
         for name, terms in vocabularies.items():
-            getattr(self, name).vocabulary_ = {term: i for i, term in enumerate(json.loads(terms))}
+            # The stored terms are in column order: they are the feature names too (no sort on first use).
+            self._terms[name] = json.loads(terms)
+            getattr(self, name).vocabulary_ = {term: i for i, term in enumerate(self._terms[name])}
 
-    def analyse(self, X: Any) -> list[Analysis]:
-        """Process texts once (lemmas and rule matches) for reuse as ``analysis=`` in the methods below."""
+    def analyse(self, X: Any, *, n_jobs: int | None = 1) -> list[Analysis]:
+        """Process texts once (lemmas and rule matches) for reuse as ``analysis=`` in the methods below.
+
+        ``n_jobs``: processes to use (None or 1: this one, -1: all cores); the result does not depend on it.
+        """
         self._check_fitted()
-        return self.analyzer_.analyse(_as_texts(X))
+        texts = _as_texts(X)
+        if effective_jobs(n_jobs, len(texts)) == 1:
+            return self.analyzer_.analyse(texts)
+        self._prepare()
+        return parallel_chunks(_analyse_chunk, self, texts, n_jobs=n_jobs, chunk_size=_EXPLAIN_BATCH)
+
+    def _prepare(self) -> None:
+        """Build everything that is built on first use, so that forked workers inherit it ready."""
+        self.analyzer_.prepare()
+        self._feature_names()
+        if self.char_vectorizer_ is not None and getattr(self, "_char_transformer", None) is None:
+            self._char_transformer = CharTransformer(self.char_vectorizer_)
 
     def _docs(self, X: Any, analysis: Sequence[Analysis] | None) -> list[Analysis]:
         if analysis is None:
@@ -523,6 +556,7 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         n_terms: int = 5,
         *,
         analysis: Sequence[Analysis] | None = None,
+        n_jobs: int | None = 1,
     ) -> list[Prediction]:
         """Predict with full provenance: label, confidence, source, review flag, alternatives, evidence.
 
@@ -537,40 +571,58 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         analysis : sequence of Analysis, optional
             ``X`` already analysed by :meth:`analyse` (saves the spaCy pass when several methods are
             compared on the same texts).
+        n_jobs : int or None, default=1
+            Processes to use for raw texts (None or 1: this one; -1: all cores). The rows stay in order
+            and the predictions do not depend on it.
 
         Returns
         -------
         list of Prediction
         """
-        if analysis is None:
-            texts = _as_texts(X)
-            if len(texts) > _EXPLAIN_BATCH:
-                # Bounded memory for large inputs: analyse and featurise one batch at a time.
-                return [
-                    p
-                    for i in range(0, len(texts), _EXPLAIN_BATCH)
-                    for p in self.explain(texts[i : i + _EXPLAIN_BATCH], method=method, n_terms=n_terms)
-                ]
-        docs = self._docs(X, analysis)
         method = method or self.method
         if method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}, not {method!r}")
+        if analysis is None:
+            texts = _as_texts(X)
+            self._check_fitted()
+            jobs = effective_jobs(n_jobs, len(texts))
+            if len(texts) > _EXPLAIN_BATCH or jobs > 1:
+                # Bounded memory for large inputs: analyse and featurise one chunk at a time, on n_jobs cores.
+                if jobs > 1:
+                    self._prepare()
+                return parallel_chunks(
+                    _explain_chunk,
+                    self,
+                    texts,
+                    n_jobs=n_jobs,
+                    chunk_size=_EXPLAIN_BATCH,
+                    method=method,
+                    n_terms=n_terms,
+                )
+        return self._explain_docs(self._docs(X, analysis), method, n_terms)
+
+    def _explain_docs(self, docs: Sequence[Analysis], method: Method, n_terms: int) -> list[Prediction]:
         settings = PolicySettings(self.accept_threshold, self.review_threshold, self.tie_margin)
         classes = list(self.classes_)
+        index = {label: k for k, label in enumerate(classes)}
         out: list[Prediction] = []
         features = self._features(docs) if method != "rules" and docs else None
         proba = None
+        row_terms: Any = None
         if features is not None:
             proba = self._model_proba(features)
-        coef = self._linear_model().coef_ if features is not None else None
-        names = self._feature_names() if features is not None else None
+            coef = self._linear_model().coef_
+            names = self._feature_names()
+            readable = self._readable_columns()
+            indptr, indices, data = features.indptr, features.indices, features.data
         for i, doc in enumerate(docs):
-            row_terms = None
-            if features is not None and coef is not None and names is not None:
-                row = features.getrow(i)
+            if features is not None:
+                lo, hi = indptr[i], indptr[i + 1]
 
-                def row_terms(label: str, row: sp.csr_matrix = row) -> list[str]:
-                    return _top_terms(row, classes.index(label), coef, names, n_terms)
+                def row_terms(
+                    label: str, cols: np.ndarray = indices[lo:hi], values: np.ndarray = data[lo:hi]
+                ) -> list[str]:
+                    return _top_terms(cols, values, index[label], coef, names, readable, n_terms)
 
             out.append(
                 decide(
@@ -590,11 +642,25 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         """Predicted slugs under the estimator's ``method``; None for empty texts (or rule abstentions)."""
         return np.asarray([p.label for p in self.explain(X, analysis=analysis)], dtype=object)
 
+    def _readable_columns(self) -> np.ndarray:
+        """Boolean mask over the feature columns: True for features shown as evidence (not ``char:``)."""
+        if getattr(self, "_readable_cache", None) is None:
+            self._readable_cache = np.array([not n.startswith("char:") for n in self._feature_names()], dtype=bool)
+        return np.asarray(self._readable_cache)
+
     def _feature_names(self) -> list[str]:
         if getattr(self, "_feature_names_cache", None) is None:
-            names = [str(n) for n in self.word_vectorizer_.get_feature_names_out()]
+            terms = getattr(self, "_terms", {})
+
+            def names_of(name: str, vectorizer: TfidfVectorizer) -> list[str]:
+                known = terms.get(name)
+                if known is not None and len(known) == len(vectorizer.vocabulary_):
+                    return [str(n) for n in known]
+                return [str(n) for n in vectorizer.get_feature_names_out()]
+
+            names = names_of("word_vectorizer_", self.word_vectorizer_)
             if self.char_vectorizer_ is not None:
-                names += ["char:" + str(n) for n in self.char_vectorizer_.get_feature_names_out()]
+                names += ["char:" + n for n in names_of("char_vectorizer_", self.char_vectorizer_)]
             if self.rule_features:
                 names += [f"rule:{s}" for s in self.rules_.slugs]
             if self.gazetteer_features:
@@ -606,6 +672,8 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state.pop("_feature_names_cache", None)
+        state.pop("_readable_cache", None)
+        state.pop("_terms", None)
         state.pop("_char_transformer", None)
         # skops writes a dict entry by entry: the default model's vocabularies made a 76 MB schema that took
         # 11 s to read. Each vocabulary travels as one JSON string of its terms in column order instead.

@@ -219,21 +219,19 @@ class CharTransformer:
     def transform(self, docs: Sequence[Analysis]) -> sp.csr_matrix:
         """Return the TF-IDF matrix of ``docs``."""
         n_features = len(self.vectorizer.vocabulary_)
-        indptr = [0]
-        indices: list[np.ndarray] = []
-        counts: list[np.ndarray] = []
         empty = np.empty(0, dtype=np.int64)
-        for doc in docs:
-            parts = [self._columns(w) for w in _char_words(doc)]
-            cols = np.concatenate(parts) if parts else empty
-            uniq, cnt = np.unique(cols, return_counts=True)
-            indices.append(uniq)
-            counts.append(cnt)
-            indptr.append(indptr[-1] + len(uniq))
-        data = np.concatenate(counts).astype(np.float64) if counts else np.empty(0)
+        per_doc = [[self._columns(w) for w in _char_words(doc)] for doc in docs]
+        lengths = np.fromiter((sum(len(c) for c in parts) for parts in per_doc), dtype=np.int64, count=len(docs))
+        cols = np.concatenate([c for parts in per_doc for c in parts]) if lengths.sum() else empty
+        rows = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+        # One sort for all rows instead of one np.unique per row: the counts of each (row, column) pair,
+        # in the canonical order (rows, then sorted columns) that np.unique gave per row.
+        keys, counts = np.unique(rows * n_features + cols, return_counts=True)
+        row_of = keys // n_features
+        indptr = np.zeros(len(docs) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(row_of, minlength=len(docs)), out=indptr[1:])
         matrix = sp.csr_matrix(
-            (data, np.concatenate(indices) if indices else empty, np.asarray(indptr)),
-            shape=(len(docs), n_features),
+            (counts.astype(np.float64), keys - row_of * n_features, indptr), shape=(len(docs), n_features)
         )
         np.log(matrix.data, out=matrix.data)
         matrix.data += 1.0

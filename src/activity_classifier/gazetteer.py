@@ -24,7 +24,7 @@ Examples
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -152,6 +152,7 @@ class Gazetteer:
         }
         self._matcher: PhraseMatcher | None = None
         self._single: dict[str, str] = {}
+        self._parts: dict[str, tuple[str, ...]] = {}
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -172,22 +173,57 @@ class Gazetteer:
         }
         self.__init__(raw, state["pipeline"])  # type: ignore[misc]
 
+    def prepare(self, process: Callable[[list[str]], Iterable[Doc]] | None = None) -> None:
+        """Build the phrase matcher now, processing the terms with ``process`` if given.
+
+        ``process`` turns a list of texts into processed docs exactly as the pipeline does (see
+        :meth:`activity_classifier.rules.RuleSet.prepare`); the pipeline's ``pipe`` when omitted.
+        """
+        if self._matcher is not None:
+            return
+        nlp = get_pipeline(self.pipeline)
+        matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        single: dict[str, str] = {}
+        for term, doc in zip(self.entries, (process or nlp.pipe)(list(self.entries)), strict=True):
+            matcher.add(term, [doc])
+            if len(doc) == 1:
+                # One-word terms are also looked up among compound parts, by their lemma.
+                single.setdefault(doc[0].lemma_.lower(), term)
+                single.setdefault(term, term)
+        self._single = single
+        self._matcher = matcher
+
     @property
     def matcher(self) -> PhraseMatcher:
         """The spaCy phrase matcher over lemmas (built on first use)."""
-        if self._matcher is None:
-            nlp = get_pipeline(self.pipeline)
-            matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
-            single: dict[str, str] = {}
-            for term, doc in zip(self.entries, nlp.pipe(self.entries), strict=True):
-                matcher.add(term, [doc])
-                if len(doc) == 1:
-                    # One-word terms are also looked up among compound parts, by their lemma.
-                    single.setdefault(doc[0].lemma_.lower(), term)
-                    single.setdefault(term, term)
-            self._single = single
-            self._matcher = matcher
+        self.prepare()
+        assert self._matcher is not None
         return self._matcher
+
+    def _part_terms(self, lemma: str) -> tuple[str, ...]:
+        """Return the one-word terms found among the parts of a token's lemma (cached per lemma)."""
+        cached = self._parts.get(lemma)
+        if cached is not None:
+            return cached
+        found: list[str] = []
+        # A hyphenated word is searched part by part ("pdg-module" -> "pdg"), each part also as a
+        # compound; a plain word only as a compound (as a whole it was a phrase candidate already).
+        hyphenated = "-" in lemma
+        pieces = [p for p in lemma.split("-") if p] if hyphenated else [lemma]
+        for piece in pieces:
+            whole = self._single.get(lemma_table([piece])[piece]) if hyphenated else None
+            if whole is not None:
+                found.append(whole)
+                continue
+            parts = split_compound(piece)
+            for p in parts if len(parts) == 2 else ():
+                part_term = self._single.get(p)
+                if part_term is not None:
+                    found.append(part_term)
+        result = tuple(found)
+        if len(self._parts) < 500_000:
+            self._parts[lemma] = result
+        return result
 
     def _make(self, term: str, text: str, start: int, end: int, part: bool) -> GazetteerMatch:
         slug, kind = self.entries[term]
@@ -213,20 +249,8 @@ class Gazetteer:
         for i, lemma in enumerate(view.lemma):
             if i in covered:
                 continue
-            # A hyphenated word is searched part by part ("pdg-module" -> "pdg"), each part also as a
-            # compound; a plain word only as a compound (as a whole it was a phrase candidate already).
-            hyphenated = "-" in lemma
-            pieces = [p for p in lemma.split("-") if p] if hyphenated else [lemma]
-            for piece in pieces:
-                whole = self._single.get(lemma_table([piece])[piece]) if hyphenated else None
-                if whole is not None:
-                    found.append(self._make(whole, view.lower[i], i, i + 1, part=True))
-                    continue
-                parts = split_compound(piece)
-                for p in parts if len(parts) == 2 else ():
-                    part_term = self._single.get(p)
-                    if part_term is not None:
-                        found.append(self._make(part_term, view.lower[i], i, i + 1, part=True))
+            for term in self._part_terms(lemma):
+                found.append(self._make(term, view.lower[i], i, i + 1, part=True))
         return tuple(sorted(found, key=lambda m: m.start))
 
     def match(self, texts: Iterable[object]) -> list[tuple[GazetteerMatch, ...]]:

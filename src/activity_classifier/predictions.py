@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from ._output import PREDICTION_COLUMNS
 from ._progress import Progress
 from .analysis import Analysis
 from .estimator import ActivityClassifier
@@ -30,19 +31,6 @@ __all__ = ["PREDICTION_COLUMNS", "PROGRESS_BATCH", "classify", "predictions_fram
 PROGRESS_BATCH = 500
 
 logger = logging.getLogger(__name__)
-
-#: Columns added to every table of predictions, in this order.
-PREDICTION_COLUMNS = (
-    "label",
-    "label_nl",
-    "group",
-    "confidence",
-    "source",
-    "needs_review",
-    "review_reason",
-    "alternatives",
-    "evidence",
-)
 
 
 #: Prediction columns that are None for an empty text.
@@ -104,6 +92,7 @@ def classify(
     method: Method = "hybrid",
     progress: Progress | None = None,
     target_accuracy: float | None = DEFAULT_TARGET_ACCURACY,
+    n_jobs: int | None = 1,
 ) -> pd.DataFrame:
     """Classify texts and return every input row with the prediction columns added.
 
@@ -127,6 +116,9 @@ def classify(
         :mod:`activity_classifier.reliability`). None keeps the policy's own flags only. A model without
         a curve (older models, a model fitted in this session) falls back to the policy's flags, with a
         logged warning.
+    n_jobs : int or None, default=1
+        Processes to use (None or 1: this one; -1: all cores); the rows stay in order and the result does
+        not depend on it.
 
     Returns
     -------
@@ -155,14 +147,15 @@ def classify(
         frame = pd.DataFrame({"text": texts})
     clf = model if model is not None else load_model()
     # A missing cell (None, NaN, pd.NA: what pandas reads for an empty cell) is an empty text, flagged
-    # ``empty_text`` with no label, never the word "nan" classified.
+    # ``empty_text`` with no label, never the word "nan" classified. The analysis runs on n_jobs processes;
+    # features, policy and the target accuracy read it in this one.
     cleaned = ["" if _is_missing(t) else t for t in texts]
     step = len(cleaned) if progress is None else PROGRESS_BATCH
     docs: list[Analysis] = []
     preds: list[Prediction] = []
     for start in range(0, len(cleaned), max(step, 1)):
         batch = cleaned[start : start + step]
-        batch_docs = clf.analyse(batch)
+        batch_docs = clf.analyse(batch, n_jobs=n_jobs)
         docs += batch_docs
         preds += clf.explain(batch, method=method, analysis=batch_docs)
         if progress is not None:

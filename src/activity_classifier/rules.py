@@ -27,7 +27,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -197,23 +197,35 @@ class RuleSet:
         state.setdefault("gazetteer", None)  # rule sets saved before the gazetteer existed
         self.__dict__.update(state)
 
-    def _build_matcher(self) -> PhraseMatcher:
+    def _build_matcher(self, process: Callable[[list[str]], Iterable[Doc]] | None = None) -> PhraseMatcher:
         nlp = get_pipeline(self.pipeline)
+        phrases = [term for rule in self.rules for group in (rule.strong, rule.weak) for term in group]
+        docs = iter((process or nlp.pipe)(phrases + list(self.lexicon["dismissals"])))
         matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
         for rule in self.rules:
             for terms, weight in ((rule.strong, STRONG_WEIGHT), (rule.weak, WEAK_WEIGHT)):
                 for term in terms:
                     key = f"{rule.name}|{term}"
                     self._weights[(rule.name, term)] = max(weight, self._weights.get((rule.name, term), 0.0))
-                    matcher.add(key, [nlp(term)])
-        matcher.add(_DISMISSAL, list(nlp.pipe(self.lexicon["dismissals"])))
+                    matcher.add(key, [next(docs)])
+        matcher.add(_DISMISSAL, list(docs))
         return matcher
+
+    def prepare(self, process: Callable[[list[str]], Iterable[Doc]] | None = None) -> None:
+        """Build the phrase matcher now, processing the lexicon's terms with ``process`` if given.
+
+        ``process`` turns a list of texts into processed docs exactly as the pipeline does (an
+        :class:`~activity_classifier.analysis.Analyzer` passes its own, which knows its lemma table and so
+        need not load simplemma's dictionary); the pipeline's ``pipe`` when omitted.
+        """
+        if self._matcher is None:
+            self._matcher = self._build_matcher(process)
 
     @property
     def matcher(self) -> PhraseMatcher:
         """The spaCy phrase matcher over lemmas (built on first use)."""
-        if self._matcher is None:
-            self._matcher = self._build_matcher()
+        self.prepare()
+        assert self._matcher is not None
         return self._matcher
 
     def _negated(self, view: TokenView, start: int) -> bool:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._parallel import resolve_jobs
 from .._progress import Progress, progress_bars
 from ._activity import Activity, Ingested
 from ._inputs import read_activities
@@ -172,6 +173,7 @@ def prelabel(
     table: TableOptions | None = None,
     progress: Progress | bool | None = None,
     target_accuracy: float | None = 0.95,  # reliability.DEFAULT_TARGET_ACCURACY, kept light to import
+    n_jobs: int | None = 1,
 ) -> PrelabelResult:
     """Read learner reports, classify every activity and return the review table.
 
@@ -191,6 +193,8 @@ def prelabel(
     progress : callable or bool, optional
         ``progress("classifying", done, total)`` after each batch; True or False force a progress bar on
         standard error on or off; by default one is shown only when it is a terminal.
+    n_jobs : int or None, default=1
+        Processes to classify with (None or 1: this one; -1: all cores); the result does not depend on it.
 
     Returns
     -------
@@ -228,9 +232,12 @@ def prelabel(
     preds = []
     docs = []
     report = progress if callable(progress) else progress_bars(progress)
-    for start in range(0, len(texts), BATCH_SIZE):
-        batch = texts[start : start + BATCH_SIZE]
-        batch_docs = clf.analyse(batch)
+    # With several processes a batch holds enough rows to keep each of them busy. The analysis runs on
+    # n_jobs processes; features, policy and the target accuracy read it in this one.
+    batch_size = BATCH_SIZE * max(1, 8 * (resolve_jobs(n_jobs) - 1))
+    for start in range(0, len(texts), batch_size):
+        batch = texts[start : start + batch_size]
+        batch_docs = clf.analyse(batch, n_jobs=n_jobs)
         docs.extend(batch_docs)
         preds.extend(clf.explain(batch, method=method, analysis=batch_docs))
         if report is not None:

@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from .._output import shorten
 from ..exceptions import EmptyInputError, InputDataError, UnknownLabelError
 from ..tables import find_column, read_table, sheet_row
 from ..taxonomy import get_taxonomy
@@ -377,9 +378,8 @@ def disagreements(items: Sequence[ReviewedItem]) -> pd.DataFrame:
 
 
 # -- merging ------------------------------------------------------------------------------------------
-def _short(text: str, n: int = 60) -> str:
-    t = " ".join(text.split())
-    return t if len(t) <= n else t[: n - 1] + "…"
+def _short(text: str) -> str:
+    return shorten(text, 60)
 
 
 def _new_id(key: str) -> str:

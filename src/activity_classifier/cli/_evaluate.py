@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._support import (
+    add_jobs,
     add_target_accuracy,
     add_trust_model,
     command_line,
@@ -211,6 +212,7 @@ def run(args: argparse.Namespace) -> int:
             random_state=args.seed,
             data_info=test.describe(),
             target_accuracy=target_for(args.target_accuracy, model),
+            n_jobs=args.jobs,
         )
         if metrics.model is not None:
             metrics.model["training_data_overlap"] = overlap
@@ -345,4 +347,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--dry-run", action="store_true", help="validate the inputs only; evaluate and write nothing")
     add_trust_model(p)
     add_bundled_options(p)
+    add_jobs(p)
     p.set_defaults(func=run)

@@ -6,8 +6,10 @@ import argparse
 import json
 import sys
 
+from .._output import PREDICTION_COLUMNS
 from ._support import (
     add_csv_dialect,
+    add_jobs,
     add_target_accuracy,
     add_trust_model,
     csv_dialect,
@@ -53,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     target = target_for(args.target_accuracy, model)
     if args.input == "-":
         lines = stdin_lines()
-        docs = model.analyse(lines)
+        docs = model.analyse(lines, n_jobs=args.jobs)
         preds, report = review_to_target(model, docs, model.explain(lines, method=args.method, analysis=docs), target)
         for text, pred in zip(lines, preds, strict=True):
             print(json.dumps({"text": text, **pred.as_dict()}, ensure_ascii=False))
@@ -73,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
         method=args.method,
         target_accuracy=target,
         progress=progress_callback(),
+        n_jobs=args.jobs,
     )
     if str(args.output).lower().endswith(".xlsx") and len(result) >= LARGE_WORKBOOK_ROWS:
         print(f"writing {len(result)} rows to {args.output} (a large workbook takes a while)...", file=sys.stderr)
@@ -92,9 +95,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "predict",
         help="classify the texts of a CSV/XLSX file (or stdin)",
-        description="Add the columns label, label_nl, group, confidence, source, needs_review, "
-        "review_reason, alternatives and evidence to every row of INPUT. With INPUT '-', read one "
-        "description per line from standard input and print JSON lines.",
+        description=f"Add the columns {', '.join(PREDICTION_COLUMNS[:-1])} and {PREDICTION_COLUMNS[-1]} to "
+        "every row of INPUT. With INPUT '-', read one description per line from standard input and print "
+        "JSON lines.",
     )
     p.add_argument("input", metavar="INPUT", help=".csv or .xlsx file, or - for standard input")
     p.add_argument("--output", help=".csv or .xlsx file to write (atomically)")
@@ -105,4 +108,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_target_accuracy(p)
     add_trust_model(p)
     add_csv_dialect(p)
+    add_jobs(p)
     p.set_defaults(func=run)

@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from ._support import add_csv_dialect, add_target_accuracy, add_trust_model, csv_dialect, target_for, writing
+from ._support import add_csv_dialect, add_jobs, add_target_accuracy, add_trust_model, csv_dialect, target_for, writing
 
 __all__ = ["register"]
 
@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
         model=model,
         target_accuracy=target_for(args.target_accuracy, model),
         method=args.method,
+        n_jobs=args.jobs,
         redact_personal_data=args.redact,
         table=TableOptions(
             text_column=args.text_column,
@@ -112,4 +113,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_target_accuracy(p)
     add_trust_model(p)
     add_csv_dialect(p)
+    add_jobs(p)
     p.set_defaults(func=run)

@@ -20,6 +20,7 @@ __all__ = [
     "EXIT_USAGE",
     "NO_GROUPS",
     "add_csv_dialect",
+    "add_jobs",
     "add_trust_model",
     "command_line",
     "csv_dialect",
@@ -199,6 +200,28 @@ def target_for(value: float | None, model: Any) -> float | None:
             "without cross-validation); retrain it with 'activity-classifier train' or leave the option out"
         )
     return target
+
+
+def add_jobs(parser: argparse.ArgumentParser) -> None:
+    """Add ``--jobs N``: processes to classify with (default: all cores; 1: in this process)."""
+    parser.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="processes to classify with (default: all %(default)s cores; 1: in this process); the output "
+        "does not depend on it",
+    )
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {value!r}")
+    return number
 
 
 def progress_callback() -> Progress | None:

@@ -616,6 +616,7 @@ def evaluate_test(
     random_state: int = 0,
     data_info: dict[str, Any] | None = None,
     target_accuracy: float | None = DEFAULT_TARGET_ACCURACY,
+    n_jobs: int | None = 1,
 ) -> EvaluationResult:
     """Evaluate a fitted model on a held-out labelled set.
 
@@ -641,6 +642,9 @@ def evaluate_test(
         Applied to the hybrid predictions as in :func:`~activity_classifier.classify` when the model has
         a reliability block (its ``flagged_for_review`` then includes ``below_target_accuracy``); the
         outcome is in ``shift``.
+    n_jobs : int or None, default=1
+        Processes to analyse the texts with (None or 1: this one; -1: all cores); the figures do not
+        depend on it.
 
     Returns
     -------
@@ -652,7 +656,7 @@ def evaluate_test(
     y = [tax.validate_label(lab) for lab in labels]
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
-    docs = model.analyse(texts)
+    docs = model.analyse(texts, n_jobs=n_jobs)
     seconds["analyse"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     predictions: dict[str, list[Prediction]] = {m: model.explain(texts, method=m, analysis=docs) for m in METHODS}

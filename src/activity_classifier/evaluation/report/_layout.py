@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..._output import shorten
 from ...taxonomy import get_taxonomy
 
 logger = logging.getLogger(__name__)
@@ -142,21 +142,14 @@ def _type_label(slug: Any) -> str:
 
 
 def _truncate(text: str, limit: int = TEXT_LIMIT) -> str:
-    """Collapse white space and cut at a word boundary, marking the cut with an ellipsis.
+    """Shorten a text for a report cell (see :func:`activity_classifier._output.shorten`).
 
     Examples
     --------
     >>> _truncate("Met Wim   de nieuwe instroom besproken", limit=20)
     'Met Wim de nieuwe…'
     """
-    flat = re.sub(r"\s+", " ", text).strip()
-    if len(flat) <= limit:
-        return flat
-    cut = flat[:limit]
-    space = cut.rfind(" ")
-    if space > limit * 0.6:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:.-") + "…"
+    return shorten(text, limit)
 
 
 def _methods(metrics: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:

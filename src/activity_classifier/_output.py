@@ -1,0 +1,46 @@
+"""What every table of predictions shares: its columns, and how a text is shortened for display.
+
+A light module (no third-party imports), so that the command line's help and the report layout can use it.
+
+Examples
+--------
+>>> PREDICTION_COLUMNS[:3]
+('label', 'label_nl', 'group')
+>>> shorten("Met Wim   de nieuwe instroom besproken", 20)
+'Met Wim de nieuwe…'
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["PREDICTION_COLUMNS", "shorten"]
+
+#: Columns added to every table of predictions, in this order.
+PREDICTION_COLUMNS = (
+    "label",
+    "label_nl",
+    "group",
+    "confidence",
+    "source",
+    "needs_review",
+    "review_reason",
+    "alternatives",
+    "evidence",
+)
+
+
+def shorten(text: str, limit: int) -> str:
+    """Collapse white space and cut at a word boundary, marking the cut with an ellipsis.
+
+    A text of at most ``limit`` characters is returned whole; a cut one has at most ``limit`` characters,
+    the ellipsis included, and ends at a word boundary unless that would lose more than 40% of it.
+    """
+    flat = re.sub(r"\s+", " ", text).strip()
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-") + "…"
