@@ -63,9 +63,9 @@ FITS: list[tuple[list[str], list[float] | None]] = []
 class Recording(ActivityClassifier):
     """Records what every (cloned) fit trained on."""
 
-    def fit(self, X, y, *, analysis=None, sample_weight=None):
+    def fit(self, X, y, *, analysis=None, groups=None, sample_weight=None):
         FITS.append(([str(t) for t in X], None if sample_weight is None else [float(w) for w in sample_weight]))
-        return super().fit(X, y, analysis=analysis, sample_weight=sample_weight)
+        return super().fit(X, y, analysis=analysis, groups=groups, sample_weight=sample_weight)
 
 
 def quick(**kw):

@@ -61,7 +61,8 @@ def test_cli_predict_stdin_is_identical_with_jobs(texts, monkeypatch, capsys):
     lines = [" ".join(t.split()) for t in texts]
     printed = {}
     for jobs in ("1", "2"):
-        monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
+        data = ("\n".join(lines) + "\n").encode("utf-8")
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
         assert main(["predict", "-", "--jobs", jobs]) == 0
         printed[jobs] = capsys.readouterr().out
     assert printed["1"] == printed["2"]

@@ -14,7 +14,7 @@ from activity_classifier.evaluation.report._layout import figure_keys
 
 DATA = Path(__file__).parent / "data"
 # Real outputs of evaluate_cv (with learning curve) and evaluate_test, with the long example lists trimmed.
-SAMPLES = {"cv": ("metrics_cv.json", 5), "test": ("metrics_test.json", 4)}
+SAMPLES = {"cv": ("metrics_cv.json", 6), "test": ("metrics_test.json", 5)}
 PNG = b"\x89PNG\r\n\x1a\n"
 IMG = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 FILES = {"metrics.json", "report.md", "report.html"}
@@ -74,7 +74,7 @@ def test_metrics_json_round_trips_with_nan_as_null(written, kind):
     text = (written[kind] / "metrics.json").read_text("utf-8")
     assert strict_loads(text) == nan_to_none(metrics)
     assert "NaN" not in text
-    assert text.startswith('{\n  "schema_version": 1')
+    assert text.startswith('{\n  "schema_version": 2')
 
 
 @pytest.mark.parametrize("kind", SAMPLES)
@@ -99,7 +99,8 @@ def test_markdown_has_the_headline_numbers(written, kind):
     share = hybrid["coverage"]["review_share_for_target"]
     assert f"to reach 95% accuracy a person reviews {100 * share:.1f}% of items" in md
     for slug, row in hybrid["per_type"].items():
-        assert f"{slug} | " in md and f"| {row['f1']:.3f} | {row['support']} |" in md
+        lo, hi = row["ci95"]["f1"]  # per-type bootstrap interval of F1
+        assert f"{slug} | " in md and f"| {row['f1']:.3f} [{lo:.3f}, {hi:.3f}] | {row['support']} |" in md
     assert f"Brier score {metrics['calibration']['brier']:.3f}" in md
     assert md.count("\n## ") >= 8
 
@@ -174,14 +175,15 @@ def drop(metrics, *path):
 @pytest.mark.parametrize(
     ("remove", "figures"),
     [
-        ([("calibration",)], 4),
-        ([("learning_curve",)], 4),
-        ([("likely_label_errors",), ("misclassified",), ("rules",), ("seconds",), ("settings",), ("data",)], 5),
-        ([("methods", "majority"), ("methods", "tfidf_svm")], 5),
-        ([("methods", "hybrid", "coverage")], 4),
-        ([("methods", "hybrid", "confusion")], 4),
-        ([("methods", m, "ci95") for m in ("hybrid", "model", "rules", "majority", "tfidf_svm")], 5),
-        ([("methods", "hybrid")], 3),  # F1 bars of the other methods, reliability, learning curve
+        ([("calibration",)], 5),
+        ([("learning_curve",)], 5),
+        ([("likely_label_errors",), ("misclassified",), ("rules",), ("seconds",), ("settings",), ("data",)], 6),
+        ([("methods", "majority"), ("methods", "tfidf_svm")], 6),
+        ([("methods", "hybrid", "coverage")], 5),
+        ([("methods", "hybrid", "confusion")], 5),
+        ([("methods", m, "ci95") for m in ("hybrid", "model", "rules", "majority", "tfidf_svm")], 6),
+        # F1 bars of the other methods, reliability, their risk-coverage curves, learning curve
+        ([("methods", "hybrid")], 4),
         ([("methods",)], 2),
         ([("methods",), ("calibration",), ("learning_curve",)], 0),
     ],
