@@ -41,7 +41,7 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -118,7 +118,16 @@ def _unknown_share(doc: Analysis, vocabulary: Mapping[str, int]) -> float:
     return sum(w not in vocabulary for w in words) / len(words)
 
 
-def item_signals(model: Any, docs: Sequence[Analysis], predictions: Sequence[Prediction]) -> np.ndarray:
+#: The signals that need the texts' feature matrix (computed only when asked for).
+_FEATURE_SIGNALS = frozenset({"centroid_similarity", "word_char_disagree"})
+
+
+def item_signals(
+    model: Any,
+    docs: Sequence[Analysis],
+    predictions: Sequence[Prediction],
+    needed: Collection[str] | None = None,
+) -> np.ndarray:
     """Return the :data:`SIGNALS` of each prediction, shape ``(n, len(SIGNALS))`` (NaN where unavailable).
 
     Parameters
@@ -129,6 +138,9 @@ def item_signals(model: Any, docs: Sequence[Analysis], predictions: Sequence[Pre
         The analysed texts.
     predictions : sequence of Prediction
         Its predictions for them (any method).
+    needed : collection of str, optional
+        Only these signals need to be right (the others may be NaN): with neither ``centroid_similarity``
+        nor ``word_char_disagree`` among them the texts are not featurised again. None: all of them.
     """
     n = len(docs)
     out = np.full((n, len(SIGNALS)), np.nan)
@@ -136,23 +148,24 @@ def item_signals(model: Any, docs: Sequence[Analysis], predictions: Sequence[Pre
         return out
     classes = [str(c) for c in model.classes_]
     vocabulary = model.word_vectorizer_.vocabulary_
-    features = model._features(docs)
-    n_word = len(vocabulary)
-    word = features[:, :n_word]
-    linear = model._linear_model()
-    coef = sp.csr_matrix(linear.coef_)
-    intercept = np.asarray(linear.intercept_)
-    word_pred = np.asarray(word @ coef[:, :n_word].T + intercept).argmax(axis=1)
-    if model.char_vectorizer_ is not None:
-        n_char = len(model.char_vectorizer_.vocabulary_)
-        char = features[:, n_word : n_word + n_char]
-        char_pred = np.asarray(char @ coef[:, n_word : n_word + n_char].T + intercept).argmax(axis=1)
-    else:
-        char_pred = word_pred
-    centroids = getattr(model, "centroids_", None)
     similarity = np.full(n, np.nan)
-    if centroids is not None:
-        similarity = np.asarray((word @ centroids.T).max(axis=1).todense()).ravel()
+    word_pred = char_pred = np.zeros(n, dtype=int)
+    if needed is None or _FEATURE_SIGNALS & set(needed):
+        features = model._features(docs)
+        n_word = len(vocabulary)
+        word = features[:, :n_word]
+        linear = model._linear_model()
+        coef = sp.csr_matrix(linear.coef_)
+        intercept = np.asarray(linear.intercept_)
+        word_pred = char_pred = np.asarray(word @ coef[:, :n_word].T + intercept).argmax(axis=1)
+        if model.char_vectorizer_ is not None:
+            n_char = len(model.char_vectorizer_.vocabulary_)
+            char = features[:, n_word : n_word + n_char]
+            char_pred = np.asarray(char @ coef[:, n_word : n_word + n_char].T + intercept).argmax(axis=1)
+        centroids = getattr(model, "centroids_", None)
+        if centroids is not None:
+            similarity = np.asarray((word @ centroids.T).max(axis=1).todense()).ravel()
+    featurised = needed is None or bool(_FEATURE_SIGNALS & set(needed))
     for i, (doc, pred) in enumerate(zip(docs, predictions, strict=True)):
         if pred.label is None:
             continue
@@ -167,6 +180,8 @@ def item_signals(model: Any, docs: Sequence[Analysis], predictions: Sequence[Pre
             float(word_pred[i] != char_pred[i]),
             float(rule_top is not None and rule_top != pred.label and pred.label in classes),
         )
+    if not featurised:
+        out[:, SIGNALS.index("word_char_disagree")] = np.nan
     return out
 
 
@@ -496,7 +511,8 @@ def review_to_target(
         target = check_target(target)
     preds = list(predictions)
     rel = model_reliability(model)
-    signals = item_signals(model, docs, preds)
+    # Only what the stored model reads, and the unknown-word share of the batch report.
+    signals = item_signals(model, docs, preds, needed={"unknown_share", *(rel.signals if rel is not None else ())})
     unknown = signals[:, SIGNALS.index("unknown_share")]
     share = float(np.nanmean(unknown)) if np.isfinite(unknown).any() else None
     if rel is None or target is None:
