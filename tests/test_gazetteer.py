@@ -166,10 +166,10 @@ def test_custom_gazetteer_mapping():
     assert [m.type for m in gaz.match(["Naar de vakdag"])[0]] == ["conference"]
 
 
-def test_gazetteer_pickles_without_matcher(gaz):
+def test_gazetteer_pickles_without_index(gaz):
     gaz.match(["Masterclass"])
     copy = pickle.loads(pickle.dumps(gaz))
-    assert copy._matcher is None
+    assert copy._index is None
     assert [m.term for m in copy.match(["Masterclass"])[0]] == ["masterclass"]
 
 

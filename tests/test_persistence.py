@@ -45,7 +45,7 @@ def test_metadata_records_what_a_paper_needs(saved, fitted):
     assert meta["package"]["name"] == "activity-classifier"
     for key in ("sklearn_version", "python_version", "created", "labels", "settings", "metrics", "training_data"):
         assert meta[key] not in (None, "")
-    assert meta["pipeline"]["name"] == "blank" and meta["pipeline"]["spacy_version"]
+    assert meta["pipeline"]["name"] == "simple" and meta["pipeline"]["spacy_version"]
     assert meta["labels"] == list(fitted.classes_)
     assert meta["settings"]["C"] == fitted.C
     assert meta["training_data"] == {"rows": 24, "sha256": "abc"}
@@ -174,3 +174,27 @@ def test_default_model_ships_and_loads():
     assert meta["metrics"]["methods"]["hybrid"]["macro_f1"] >= 0.85
     assert set(model.classes_) == set(meta["labels"]) and len(meta["labels"]) == 11
     assert model.predict(["Twee dagen naar het onderwijscongres in Utrecht"]).tolist() == ["conference"]
+
+
+FIXTURE_BLANK = Path(__file__).parent / "fixtures" / "model_blank"
+
+
+def test_a_model_saved_with_the_blank_pipeline_predicts_as_when_it_was_saved():
+    """Saved when spaCy's blank pipeline was the default (see fixtures/model_blank/make.py): it keeps it."""
+    expected = json.loads((FIXTURE_BLANK / "expected.json").read_text("utf-8"))
+    model = load_model(FIXTURE_BLANK / "model")
+    assert model.pipeline == "blank"
+    assert read_metadata(FIXTURE_BLANK / "model")["pipeline"]["name"] == "blank"
+    assert [p.as_dict() for p in model.explain(expected["texts"])] == expected["explain"]
+    np.testing.assert_allclose(model.predict_proba(expected["texts"]), expected["proba"], rtol=0, atol=1e-12)
+
+
+def test_a_model_with_the_blank_pipeline_is_saved_with_spacys_metadata(tiny_data, tmp_path):
+    import spacy
+
+    texts, labels = tiny_data
+    model = ActivityClassifier(pipeline="blank", calibration_folds=2).fit(texts, labels)
+    meta = read_metadata(save_model(model, tmp_path / "model"))
+    assert meta["pipeline"]["name"] == "blank"
+    assert meta["pipeline"]["spacy_version"] == spacy.about.__version__
+    assert "simplemma_lemmatizer" in meta["pipeline"]["components"]

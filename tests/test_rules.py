@@ -128,8 +128,8 @@ def test_bad_lexicon(tmp_path, content, message):
         load_lexicon(path)
 
 
-def test_ruleset_pickles_without_matcher(rules):
+def test_ruleset_pickles_without_index(rules):
     rules.apply(["Webinar gevolgd"])
     clone = pickle.loads(pickle.dumps(rules))
-    assert clone._matcher is None
+    assert clone._index is None
     assert clone.apply(["Webinar gevolgd"])[0].top == "pd_programme"

@@ -1,7 +1,7 @@
 import pytest
 import spacy
 
-from activity_classifier import text
+from activity_classifier import _spacy
 from activity_classifier.analysis import Analyzer
 from activity_classifier.exceptions import PipelineError
 from activity_classifier.text import (
@@ -108,11 +108,12 @@ def test_clean_text_normalises_unicode_and_space():
     assert clean_text(f"  a\u00a0{decomposed}\n\tb ") == "a g\u00e9\u00ebvalueerd b"
 
 
-def test_pipeline_info_is_recordable(nlp):
-    info = pipeline_info(nlp).as_dict()
-    assert info["name"] == "blank"
+@pytest.mark.parametrize("name", ["simple", "blank"])
+def test_pipeline_info_is_recordable(name):
+    info = pipeline_info(get_pipeline(name)).as_dict()
+    assert info["name"] == name
     assert info["lemmatizer"].startswith("simplemma")
-    assert info["spacy_version"]
+    assert info["spacy_version"] == spacy.about.__version__  # "simple": the release whose rules it applies
     assert "simplemma_lemmatizer" in info["components"]
 
 
@@ -129,7 +130,7 @@ def fresh_pipelines():
 
 
 def test_auto_falls_back_to_blank_without_the_trained_pipeline(fresh_pipelines, monkeypatch):
-    monkeypatch.setattr(text, "_is_installed", lambda name: False)
+    monkeypatch.setattr(_spacy, "_is_installed", lambda name: False)
     nlp = get_pipeline("auto")
     assert pipeline_info(nlp).name == "blank"
     assert lemmas(nlp("Ik heb lessen gegeven"))[-2:] == ["les", "geven"]
@@ -142,7 +143,7 @@ def test_auto_uses_the_trained_pipeline_when_installed(fresh_pipelines, monkeypa
         loaded.append((name, tuple(exclude)))
         return spacy.blank("nl")
 
-    monkeypatch.setattr(text, "_is_installed", lambda name: name == "nl_core_news_sm")
+    monkeypatch.setattr(_spacy, "_is_installed", lambda name: name == "nl_core_news_sm")
     monkeypatch.setattr(spacy, "load", fake_load)
     get_pipeline("auto")
     assert loaded == [("nl_core_news_sm", ("parser", "ner"))]

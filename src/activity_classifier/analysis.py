@@ -1,4 +1,4 @@
-"""Text analysis: one spaCy pass per text, read once into an :class:`Analysis`.
+"""Text analysis: one pass of the text pipeline per text, read once into an :class:`Analysis`.
 
 An :class:`Analyzer` turns raw texts into :class:`Analysis` objects: the cleaned text, its lemmas and what
 the keyword rules found. It is the only builder of its :class:`~activity_classifier.rules.RuleSet`, and it
@@ -25,20 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from spacy.tokens import Doc
-
 from .gazetteer import Gazetteer, GazetteerMatch
 from .rules import RuleResult, RuleSet
-from .text import (
-    BLANK,
-    MAX_TEXT_CHARS,
-    Lemmatizer,
-    SimplemmaLemmatizer,
-    ViewCache,
-    clean_text,
-    get_pipeline,
-    token_view,
-)
+from .text import MAX_TEXT_CHARS, SIMPLE, Lemmatizer, TextPipeline, TokenView, clean_text, get_pipeline
 
 __all__ = ["Analysis", "Analyzer"]
 
@@ -72,14 +61,14 @@ class Analysis:
 
 
 class Analyzer:
-    """Process raw texts with one spaCy pipeline, one lemma table and one keyword rule set.
+    """Process raw texts with one text pipeline, one lemma table and one keyword rule set.
 
     Parameters
     ----------
     lexicon : mapping, str, Path or None, default=None
         The keyword-rule lexicon (see :func:`activity_classifier.rules.load_lexicon`); None: the packaged one.
-    pipeline : str, default="blank"
-        Name of the spaCy pipeline, see :func:`activity_classifier.text.get_pipeline`.
+    pipeline : str, default="simple"
+        Name of the text pipeline, see :func:`activity_classifier.text.get_pipeline`.
     lemmas : mapping, optional
         ``word -> lemma`` pairs known in advance (a fitted model's vocabulary, see
         :func:`activity_classifier.text.lemma_table`); they give the same lemmas as simplemma, faster.
@@ -99,7 +88,7 @@ class Analyzer:
     def __init__(
         self,
         lexicon: Mapping[str, Any] | str | Path | None = None,
-        pipeline: str = BLANK,
+        pipeline: str = SIMPLE,
         lemmas: Mapping[str, str] | None = None,
         gazetteer: Gazetteer | None = None,
         gazetteer_rules: bool = False,
@@ -140,13 +129,12 @@ class Analyzer:
 
     def _reset(self) -> None:
         self._lemmatize = Lemmatizer(self.lemmas)
-        self._component = SimplemmaLemmatizer(self._lemmatize)
-        self._view_cache: ViewCache = {}
+        self._text: TextPipeline | None = None  # built on first use: a spaCy pipeline takes a while
 
     def __getstate__(self) -> dict[str, Any]:
         # The lemmatizer and the caches are rebuilt after loading instead of being stored. The lemma table
         # is stored as one JSON string: skops writes a dict entry by entry, which is slow to read back.
-        state = {k: v for k, v in self.__dict__.items() if k not in ("_lemmatize", "_component", "_view_cache")}
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_lemmatize", "_text")}
         state["lemmas"] = json.dumps(self.lemmas, ensure_ascii=False)
         return state
 
@@ -157,16 +145,14 @@ class Analyzer:
         self.__dict__.update(state)
         self._reset()
 
-    def _docs(self, texts: Sequence[str], batch_size: int) -> Iterator[Doc]:
-        nlp = get_pipeline(self.pipeline)
-        if self.pipeline == BLANK:
-            # The blank pipeline is its tokenizer and the simplemma component: run this analyzer's own
-            # component instead, which knows its lemma table.
-            return (self._component(nlp.make_doc(t)) for t in texts)
-        return iter(nlp.pipe(texts, batch_size=batch_size))
+    def _pipeline(self) -> TextPipeline:
+        # The named pipeline, lemmatizing with this analyzer's own lemma table and caches.
+        if self._text is None:
+            self._text = get_pipeline(self.pipeline).with_lemmatizer(self._lemmatize)
+        return self._text
 
-    def _process(self, texts: list[str]) -> Iterator[Doc]:
-        return self._docs(texts, 256)
+    def _process(self, texts: list[str]) -> Iterator[TokenView]:
+        return self._pipeline().views(texts)
 
     def prepare(self) -> None:
         """Build the pipeline and the phrase matchers now (otherwise built on first use).
@@ -174,7 +160,7 @@ class Analyzer:
         The matchers' terms are processed by this analyzer, with its lemma table: for a fitted model's
         analyzer that holds every lexicon and gazetteer word, so simplemma's dictionary is not loaded.
         """
-        get_pipeline(self.pipeline)
+        self._pipeline()
         self.rules.prepare(self._process)
         if self.gazetteer is not None:
             self.gazetteer.prepare(self._process)
@@ -187,7 +173,7 @@ class Analyzer:
         texts : iterable
             Raw texts; missing values become empty texts.
         batch_size : int, default=256
-            Texts per spaCy batch.
+            Texts per batch (for a trained spaCy pipeline).
 
         Returns
         -------
@@ -198,14 +184,13 @@ class Analyzer:
         raw = ["" if t is None else str(t) for t in texts]
         cleaned = [clean_text(t) for t in raw]
         out = []
-        for original, text, doc in zip(raw, cleaned, self._docs(cleaned, batch_size), strict=True):
-            view = token_view(doc, self._lemmatize, self._view_cache)
-            gaz = self.gazetteer.match_doc(doc, view) if self.gazetteer is not None else ()
+        for original, text, view in zip(raw, cleaned, self._pipeline().views(cleaned, batch_size), strict=True):
+            gaz = self.gazetteer.match_view(view) if self.gazetteer is not None else ()
             out.append(
                 Analysis(
                     text=text,
                     lemmas=view.words,
-                    rules=self.rules.apply_doc(doc, view, gazetteer_matches=gaz),
+                    rules=self.rules.apply_view(view, gazetteer_matches=gaz),
                     truncated=len(" ".join(original.split())) > MAX_TEXT_CHARS,
                     analyzer=self.key,
                     gazetteer=gaz,

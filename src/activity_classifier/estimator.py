@@ -46,7 +46,7 @@ from .policy import METHODS, Method, PolicySettings, Prediction, decide, rule_pr
 from .reliability import type_centroids
 from .rules import RuleSet
 from .taxonomy import get_taxonomy
-from .text import BLANK, get_pipeline, lemma_table
+from .text import SIMPLE, get_pipeline, lemma_table
 
 __all__ = ["ActivityClassifier"]
 
@@ -124,8 +124,9 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     ----------
     method : {"hybrid", "model", "rules"}, default="hybrid"
         Prediction policy used by :meth:`predict` and :meth:`explain`, see :mod:`activity_classifier.policy`.
-    pipeline : str, default="blank"
-        spaCy pipeline: ``"blank"`` (``spacy.blank("nl")`` + simplemma), ``"auto"``, or an installed name.
+    pipeline : str, default="simple"
+        Text pipeline: ``"simple"`` (the package's own Dutch tokenizer + simplemma, no spaCy), ``"blank"``
+        (``spacy.blank("nl")`` + simplemma, the earlier default), ``"auto"``, or an installed spaCy pipeline.
     lexicon : str, Path, mapping or None, default=None
         Keyword-rule lexicon; None uses the packaged one. The lexicon is stored with the fitted model.
     C : float, default=1.0
@@ -200,7 +201,7 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self,
         *,
         method: Method = "hybrid",
-        pipeline: str = BLANK,
+        pipeline: str = SIMPLE,
         lexicon: Mapping[str, Any] | str | Path | None = None,
         C: float = 1.0,
         class_weight: str | None = "balanced",
@@ -403,7 +404,7 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return self
 
     def _vocabulary_lemmas(self, docs: Sequence[Analysis], analyzer: Analyzer) -> dict[str, str]:
-        make_doc = get_pipeline(self.pipeline).make_doc  # tokenizes exactly as prediction will
+        tokens = get_pipeline(self.pipeline).tokens  # tokenizes exactly as prediction will
         lexicon = analyzer.rules.lexicon
         texts = [d.text for d in docs] + list(lexicon["dismissals"])
         texts += [t for entry in lexicon["types"].values() for terms in entry.values() for t in terms]
@@ -411,9 +412,9 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             texts += list(analyzer.gazetteer.entries)
         words: set[str] = set()
         for text in texts:
-            for token in make_doc(text):
-                words.add(token.lower_)
-                words.update(part.lower() for part in token.text.split("-"))
+            for token in tokens(text):
+                words.add(token)
+                words.update(token.split("-"))
         return lemma_table(sorted(w for w in words if _has_word_char(w)))
 
     def _features(self, docs: Sequence[Analysis]) -> sp.csr_matrix:

@@ -1,8 +1,8 @@
 """A Dutch education gazetteer: names of programmes, events, sources, networks and tools, each with its type.
 
 The packaged, researcher-editable ``gazetteer.toml`` lists terms per activity type and *kind* (a degree
-programme, an event, a source, ...). A :class:`Gazetteer` finds them in a processed doc the way the keyword
-rules find theirs: phrases on lemmas with a :class:`spacy.matcher.PhraseMatcher`, and one-word terms also
+programme, an event, a source, ...). A :class:`Gazetteer` finds them in a processed text the way the keyword
+rules find theirs: phrases on lemmas with a phrase index, and one-word terms also
 on the parts of hyphenated words and compounds (:func:`activity_classifier.text.split_compound`). The
 longest match wins: overlapping phrase matches keep the longest, and a token covered by a whole-term match
 is not searched for compound parts, so ``examentraining`` (teaching_coaching) does not also count as the
@@ -30,13 +30,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
 
+from ._phrases import PhraseIndex
 from ._resources import read_toml
 from .exceptions import LexiconError
 from .taxonomy import get_taxonomy
-from .text import BLANK, TokenView, clean_text, get_pipeline, lemma_table, split_compound, token_view
+from .text import SIMPLE, TokenView, clean_text, get_pipeline, lemma_table, split_compound
 
 __all__ = ["Gazetteer", "GazetteerMatch", "load_gazetteer"]
 
@@ -126,8 +125,8 @@ class Gazetteer:
     ----------
     source : str, Path, mapping or None, default=None
         The gazetteer (see :func:`load_gazetteer`); ``None`` uses the packaged one.
-    pipeline : str, default="blank"
-        Name of the spaCy pipeline that lemmatizes the terms, see :func:`activity_classifier.text.get_pipeline`.
+    pipeline : str, default="simple"
+        Name of the text pipeline that lemmatizes the terms, see :func:`activity_classifier.text.get_pipeline`.
 
     Attributes
     ----------
@@ -139,7 +138,7 @@ class Gazetteer:
         The kinds, in the order of ``[kinds]``.
     """
 
-    def __init__(self, source: str | Path | Mapping[str, Any] | None = None, pipeline: str = BLANK) -> None:
+    def __init__(self, source: str | Path | Mapping[str, Any] | None = None, pipeline: str = SIMPLE) -> None:
         self.data = load_gazetteer(source)
         self.pipeline = pipeline
         self.slugs = get_taxonomy().slugs
@@ -150,7 +149,7 @@ class Gazetteer:
             for kind, terms in tables.items()
             for term in terms
         }
-        self._matcher: PhraseMatcher | None = None
+        self._index: PhraseIndex | None = None
         self._single: dict[str, str] = {}
         self._parts: dict[str, tuple[str, ...]] = {}
 
@@ -158,13 +157,14 @@ class Gazetteer:
         return len(self.entries)
 
     def __getstate__(self) -> dict[str, Any]:
-        # spaCy matchers hold a vocabulary: rebuilt after loading instead of stored. The terms are stored as
+        # The phrase index is rebuilt after loading instead of stored. The terms are stored as
         # one JSON string (skops writes containers entry by entry, slow to read back) and re-indexed on load.
         return {"data": json.dumps(self.data, ensure_ascii=False), "pipeline": self.pipeline}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        if "entries" in state:  # pickled before the state was made compact
-            self.__dict__.update(state)
+        if "entries" in state:  # pickled before the state was made compact (and held a PhraseMatcher)
+            state = {k: v for k, v in state.items() if k != "_matcher"}
+            self.__dict__.update(state, _index=None)
             return
         data = json.loads(state["data"])
         raw = {"kinds": data["kinds"]}
@@ -173,32 +173,32 @@ class Gazetteer:
         }
         self.__init__(raw, state["pipeline"])  # type: ignore[misc]
 
-    def prepare(self, process: Callable[[list[str]], Iterable[Doc]] | None = None) -> None:
-        """Build the phrase matcher now, processing the terms with ``process`` if given.
+    def prepare(self, process: Callable[[list[str]], Iterable[TokenView]] | None = None) -> None:
+        """Build the phrase index now, processing the terms with ``process`` if given.
 
-        ``process`` turns a list of texts into processed docs exactly as the pipeline does (see
-        :meth:`activity_classifier.rules.RuleSet.prepare`); the pipeline's ``pipe`` when omitted.
+        ``process`` turns a list of texts into token views exactly as the pipeline does (see
+        :meth:`activity_classifier.rules.RuleSet.prepare`); the pipeline's ``views`` when omitted.
         """
-        if self._matcher is not None:
+        if self._index is not None:
             return
-        nlp = get_pipeline(self.pipeline)
-        matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        index = PhraseIndex()
         single: dict[str, str] = {}
-        for term, doc in zip(self.entries, (process or nlp.pipe)(list(self.entries)), strict=True):
-            matcher.add(term, [doc])
-            if len(doc) == 1:
+        views = (process or get_pipeline(self.pipeline).views)(list(self.entries))
+        for term, view in zip(self.entries, views, strict=True):
+            index.add(term, view.lemma)
+            if len(view.lemma) == 1:
                 # One-word terms are also looked up among compound parts, by their lemma.
-                single.setdefault(doc[0].lemma_.lower(), term)
+                single.setdefault(view.lemma[0], term)
                 single.setdefault(term, term)
         self._single = single
-        self._matcher = matcher
+        self._index = index
 
     @property
-    def matcher(self) -> PhraseMatcher:
-        """The spaCy phrase matcher over lemmas (built on first use)."""
+    def index(self) -> PhraseIndex:
+        """The phrase index over lemmas (built on first use)."""
         self.prepare()
-        assert self._matcher is not None
-        return self._matcher
+        assert self._index is not None
+        return self._index
 
     def _part_terms(self, lemma: str) -> tuple[str, ...]:
         """Return the one-word terms found among the parts of a token's lemma (cached per lemma)."""
@@ -229,17 +229,13 @@ class Gazetteer:
         slug, kind = self.entries[term]
         return GazetteerMatch(term=term, text=text, type=slug, kind=kind, start=start, end=end, part=part)
 
-    def match_doc(self, doc: Doc, view: TokenView | None = None) -> tuple[GazetteerMatch, ...]:
-        """Return the matches in one processed doc (``view``: its :func:`token_view`, if already read).
+    def match_view(self, view: TokenView) -> tuple[GazetteerMatch, ...]:
+        """Return the matches in one processed text.
 
         Overlapping phrase matches keep the longest (then the first); tokens that no phrase covers are
         searched for terms among the parts of hyphenated words and compounds.
         """
-        if view is None:
-            view = token_view(doc)
-        matcher = self.matcher
-        strings = doc.vocab.strings
-        spans = sorted(((s, e, strings[m]) for m, s, e in matcher(doc)), key=lambda x: (x[0] - x[1], x[0]))
+        spans = sorted(((s, e, term) for term, s, e in self.index(view.lemma)), key=lambda x: (x[0] - x[1], x[0]))
         covered: set[int] = set()
         found: list[GazetteerMatch] = []
         for start, end, term in spans:
@@ -255,8 +251,8 @@ class Gazetteer:
 
     def match(self, texts: Iterable[object]) -> list[tuple[GazetteerMatch, ...]]:
         """Match raw texts (cleaned with :func:`activity_classifier.text.clean_text`)."""
-        nlp = get_pipeline(self.pipeline)
-        return [self.match_doc(doc) for doc in nlp.pipe(clean_text(t) for t in texts)]
+        views = get_pipeline(self.pipeline).views(clean_text(t) for t in texts)
+        return [self.match_view(view) for view in views]
 
     def feature_names(self) -> list[str]:
         """Names of the columns of :meth:`count_matrix`: ``gaz:type:<slug>`` then ``gaz:kind:<kind>``."""

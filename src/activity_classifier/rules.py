@@ -1,7 +1,7 @@
 """Keyword rules: a researcher-editable lexicon applied with spaCy, one named rule per activity type.
 
 Each rule scores one type from the words and phrases of ``lexicon.toml`` (matched on lemmas with a
-:class:`spacy.matcher.PhraseMatcher`) and from compound heads (``teamvergadering`` ends in
+phrase index, :class:`activity_classifier._phrases.PhraseIndex`) and from compound heads (``teamvergadering`` ends in
 ``vergadering``). A rule *abstains* (scores 0) when nothing matches. A match does not count when a
 negation precedes it in the same sentence (``geen webinar gevolgd``) or when the sentence dismisses the
 activity (``het congres ging niet door``).
@@ -33,14 +33,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
 
+from ._phrases import PhraseIndex
 from ._resources import read_toml
 from .exceptions import LexiconError
 from .gazetteer import Gazetteer, GazetteerMatch
 from .taxonomy import get_taxonomy
-from .text import BLANK, TokenView, clean_text, get_pipeline, split_compound, text_lexicon, token_view
+from .text import SIMPLE, TokenView, clean_text, get_pipeline, split_compound, text_lexicon
 
 __all__ = ["KeywordRule", "RuleResult", "RuleSet", "load_lexicon"]
 
@@ -153,8 +152,8 @@ class RuleSet:
     ----------
     lexicon : mapping, str, Path or None, default=None
         The lexicon (see :func:`load_lexicon`); ``None`` uses the packaged one.
-    pipeline : str, default="blank"
-        Name of the spaCy pipeline, see :func:`activity_classifier.text.get_pipeline`.
+    pipeline : str, default="simple"
+        Name of the text pipeline, see :func:`activity_classifier.text.get_pipeline`.
     gazetteer : Gazetteer, optional
         When given, its matches add evidence for their type (see the module docstring).
     """
@@ -162,7 +161,7 @@ class RuleSet:
     def __init__(
         self,
         lexicon: Mapping[str, Any] | str | Path | None = None,
-        pipeline: str = BLANK,
+        pipeline: str = SIMPLE,
         gazetteer: Gazetteer | None = None,
     ) -> None:
         self.lexicon = load_lexicon(lexicon)
@@ -178,7 +177,7 @@ class RuleSet:
             )
             for slug, entry in self.lexicon["types"].items()
         )
-        self._matcher: PhraseMatcher | None = None
+        self._index: PhraseIndex | None = None
         self._weights: dict[tuple[str, str], float] = {}
         self._heads: dict[str, list[str]] = {}
         for rule in self.rules:
@@ -186,47 +185,50 @@ class RuleSet:
                 self._heads.setdefault(head, []).append(rule.name)
 
     def __getstate__(self) -> dict[str, Any]:
-        # spaCy matchers hold a vocabulary; rebuild them after loading instead of storing them. The term
-        # weights are rebuilt with the matcher (and their tuple keys cannot be stored by skops).
+        # The phrase index is rebuilt after loading instead of stored; so are the term weights (their
+        # tuple keys cannot be stored by skops).
         state = self.__dict__.copy()
-        state["_matcher"] = None
+        state["_index"] = None
         state["_weights"] = {}
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         state.setdefault("gazetteer", None)  # rule sets saved before the gazetteer existed
+        if "_matcher" in state:  # saved when a spaCy PhraseMatcher found the terms
+            state = {k: v for k, v in state.items() if k != "_matcher"}
+            state["_index"] = None
         self.__dict__.update(state)
 
-    def _build_matcher(self, process: Callable[[list[str]], Iterable[Doc]] | None = None) -> PhraseMatcher:
-        nlp = get_pipeline(self.pipeline)
+    def _build_index(self, process: Callable[[list[str]], Iterable[TokenView]] | None = None) -> PhraseIndex:
         phrases = [term for rule in self.rules for group in (rule.strong, rule.weak) for term in group]
-        docs = iter((process or nlp.pipe)(phrases + list(self.lexicon["dismissals"])))
-        matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        views = iter((process or get_pipeline(self.pipeline).views)(phrases + list(self.lexicon["dismissals"])))
+        index = PhraseIndex()
         for rule in self.rules:
             for terms, weight in ((rule.strong, STRONG_WEIGHT), (rule.weak, WEAK_WEIGHT)):
                 for term in terms:
                     key = f"{rule.name}|{term}"
                     self._weights[(rule.name, term)] = max(weight, self._weights.get((rule.name, term), 0.0))
-                    matcher.add(key, [next(docs)])
-        matcher.add(_DISMISSAL, list(docs))
-        return matcher
+                    index.add(key, next(views).lemma)
+        for view in views:
+            index.add(_DISMISSAL, view.lemma)
+        return index
 
-    def prepare(self, process: Callable[[list[str]], Iterable[Doc]] | None = None) -> None:
-        """Build the phrase matcher now, processing the lexicon's terms with ``process`` if given.
+    def prepare(self, process: Callable[[list[str]], Iterable[TokenView]] | None = None) -> None:
+        """Build the phrase index now, processing the lexicon's terms with ``process`` if given.
 
-        ``process`` turns a list of texts into processed docs exactly as the pipeline does (an
+        ``process`` turns a list of texts into token views exactly as the pipeline does (an
         :class:`~activity_classifier.analysis.Analyzer` passes its own, which knows its lemma table and so
-        need not load simplemma's dictionary); the pipeline's ``pipe`` when omitted.
+        need not load simplemma's dictionary); the pipeline's ``views`` when omitted.
         """
-        if self._matcher is None:
-            self._matcher = self._build_matcher(process)
+        if self._index is None:
+            self._index = self._build_index(process)
 
     @property
-    def matcher(self) -> PhraseMatcher:
-        """The spaCy phrase matcher over lemmas (built on first use)."""
+    def index(self) -> PhraseIndex:
+        """The phrase index over lemmas (built on first use)."""
         self.prepare()
-        assert self._matcher is not None
-        return self._matcher
+        assert self._index is not None
+        return self._index
 
     def _negated(self, view: TokenView, start: int) -> bool:
         words = text_lexicon()
@@ -238,31 +240,23 @@ class RuleSet:
                     return True
         return False
 
-    def apply_doc(
-        self,
-        doc: Doc,
-        view: TokenView | None = None,
-        gazetteer_matches: Sequence[GazetteerMatch] | None = None,
-    ) -> RuleResult:
-        """Apply every rule to one processed doc.
+    def apply_view(self, view: TokenView, gazetteer_matches: Sequence[GazetteerMatch] | None = None) -> RuleResult:
+        """Apply every rule to one processed text.
 
-        ``view``: its :func:`token_view`, if already read; ``gazetteer_matches``: what this rule set's
-        gazetteer found in it, if already matched (ignored without a gazetteer).
+        ``gazetteer_matches``: what this rule set's gazetteer found in it, if already matched (ignored
+        without a gazetteer).
         """
-        if view is None:
-            view = token_view(doc)
         gaz: Sequence[GazetteerMatch] = ()
         if self.gazetteer is not None:
-            gaz = self.gazetteer.match_doc(doc, view) if gazetteer_matches is None else gazetteer_matches
+            gaz = self.gazetteer.match_view(view) if gazetteer_matches is None else gazetteer_matches
         whole = [(m.start, m.end) for m in gaz if not m.part]
         whole_tokens = {i for s, e in whole for i in range(s, e)}
 
         def inside_longer(start: int, end: int) -> bool:
             return any(s <= start and end <= e and e - s > end - start for s, e in whole)
 
-        vocab = doc.vocab
-        raw = self.matcher(doc)
-        dismissed_sents = {view.sentence[s] for m, s, _ in raw if vocab.strings[m] == _DISMISSAL}
+        raw = self.index(view.lemma)
+        dismissed_sents = {view.sentence[s] for key, s, _ in raw if key == _DISMISSAL}
         found: dict[str, dict[str, float]] = {}
         negated: list[str] = []
 
@@ -273,8 +267,7 @@ class RuleSet:
             found.setdefault(slug, {})
             found[slug][term] = max(weight, found[slug].get(term, 0.0))
 
-        for match_id, start, end in raw:
-            key = vocab.strings[match_id]
+        for key, start, end in raw:
             if key == _DISMISSAL:
                 continue
             slug, term = key.split("|", 1)
@@ -298,9 +291,8 @@ class RuleSet:
 
     def apply(self, texts: Iterable[object], batch_size: int = 256) -> list[RuleResult]:
         """Apply the rules to raw texts (cleaned with :func:`activity_classifier.text.clean_text`)."""
-        nlp = get_pipeline(self.pipeline)
-        docs = nlp.pipe((clean_text(t) for t in texts), batch_size=batch_size)
-        return [self.apply_doc(doc) for doc in docs]
+        views = get_pipeline(self.pipeline).views((clean_text(t) for t in texts), batch_size)
+        return [self.apply_view(view) for view in views]
 
     def score_matrix(self, results: Sequence[RuleResult]) -> np.ndarray:
         """Stack results into an ``(n_texts, 11)`` array of scores in typology order."""

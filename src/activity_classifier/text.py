@@ -1,20 +1,20 @@
-"""The Dutch text pipeline: one spaCy pipeline factory and the normalisation every feature uses.
+"""The Dutch text pipeline: tokens, lemmas and the normalisation every feature uses.
 
-Which lemmatizer, and why
--------------------------
+Which tokenizer and lemmatizer, and why
+---------------------------------------
 Without a trained model a spaCy pipeline has no POS tags, so spaCy's rule lemmatizer silently returns the
 lower-cased word, and its lookup lemmatizer needs the ``spacy-lookups-data`` package and got 0.835 of lemmas
 right on a Dutch UD sample. ``simplemma`` got 0.947 on the same sample, is about eight times faster and
-needs no download, so the default pipeline is ``spacy.blank("nl")`` plus a small registered component,
-``simplemma_lemmatizer``, that sets ``token.lemma_`` from simplemma (with a packaged table of overrides for
-this domain). When a trained pipeline such as ``nl_core_news_sm`` is installed it can be asked for by name;
-its own lemmatizer is then used.
+needs no download. The default pipeline, ``"simple"``, is the package's own tokenizer (spaCy's Dutch rules
+applied without spaCy, see :mod:`activity_classifier._tokenizer`) plus simplemma with a packaged table of
+overrides for this domain; it tokenizes lower-cased text (no feature uses case) and never imports spaCy.
+``"blank"`` is the same with ``spacy.blank("nl")`` (models saved before ``"simple"`` existed use it), and a
+trained spaCy pipeline such as ``nl_core_news_sm`` can be asked for by name; its own lemmatizer is then
+used. Only :mod:`activity_classifier._spacy` imports spaCy.
 
 Normalisation keeps negation words (spaCy's Dutch stop list contains ``niet``, ``geen`` and ``zonder``;
 removing them would turn "geen webinar" into "webinar"), splits hyphenated words, and can split compounds
 on a packaged list of heads (``teamvergadering`` -> ``team`` + ``vergadering``).
-
-The default pipeline tokenizes lower-cased text (see :class:`_LowercaseDutch`): no feature uses case.
 
 Examples
 --------
@@ -28,32 +28,30 @@ Examples
 
 from __future__ import annotations
 
-import logging
 import re
 import tomllib
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any, ClassVar
+from typing import Any
 
-import numpy as np
 import simplemma
-import spacy
-from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LOWER, ORTH  # type: ignore[import-not-found]
-from spacy.lang.nl import Dutch
-from spacy.language import Language
-from spacy.tokens import Doc
 
-from .exceptions import PipelineError
+from ._tokenizer import CACHE_ENTRIES, get_tokenizer, rules_spacy_version
+from ._version import __version__
 
 __all__ = [
     "BLANK",
+    "CACHE_ENTRIES",
     "MAX_TEXT_CHARS",
+    "SIMPLE",
     "Lemmatizer",
     "PipelineInfo",
     "TextLexicon",
+    "TextPipeline",
     "TokenView",
     "clean_text",
     "get_pipeline",
@@ -62,17 +60,15 @@ __all__ = [
     "pipeline_info",
     "split_compound",
     "text_lexicon",
-    "token_view",
 ]
 
-logger = logging.getLogger(__name__)
-
-#: Name of the default pipeline: ``spacy.blank("nl")`` with the simplemma lemmatizer.
+#: Name of the default pipeline: the package's own tokenizer with the simplemma lemmatizer (no spaCy).
+SIMPLE = "simple"
+#: Name of the earlier default: ``spacy.blank("nl")`` with the simplemma lemmatizer.
 BLANK = "blank"
 #: Texts are cut to this many characters before processing (an activity is a paragraph, not a book).
 MAX_TEXT_CHARS = 5_000
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_AUTO_MODEL = "nl_core_news_sm"
 _WORD = re.compile(r"\w", re.UNICODE)
 
 
@@ -104,7 +100,7 @@ def lemma_table(words: Iterable[str]) -> dict[str, str]:
     return {w: _lemmatize_word(w) for w in words}
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=CACHE_ENTRIES)
 def _lemmatize_word(word: str) -> str:
     overrides = text_lexicon().lemma_overrides
     if word in overrides:
@@ -156,117 +152,18 @@ def _lemmatize_compound(word: str) -> str:
     return word
 
 
-class SimplemmaLemmatizer:
-    """spaCy component that sets ``token.lemma_`` with simplemma; needs no POS tags and no download.
-
-    It works on the doc's arrays of string hashes rather than on Token objects (creating those is the
-    slowest part of iterating a doc), with a cache from word hash to lemma hash.
-
-    Parameters
-    ----------
-    lemmatize : callable, optional
-        ``word -> lemma`` for lower-cased words; a plain :class:`Lemmatizer` when omitted.
-    """
-
-    def __init__(self, lemmatize: Callable[[str], str] | None = None) -> None:
-        self._lemmatize = lemmatize or _lemmatize_word
-        self._cache: dict[int, int] = {}
-
-    def __call__(self, doc: Doc) -> Doc:
-        if not len(doc):
-            return doc
-        strings = doc.vocab.strings
-        cache = self._cache
-        arr = doc.to_array([ORTH, LOWER])
-        out = np.empty((len(doc), 1), dtype=np.uint64)
-        for i, (orth, low) in enumerate(arr.tolist()):
-            lemma_hash = cache.get(orth)
-            if lemma_hash is None:
-                text = strings[orth]
-                lemma = self._lemmatize(strings[low]) if _WORD.search(text) else text
-                lemma_hash = strings.add(lemma)
-                if len(cache) < 500_000:
-                    cache[orth] = lemma_hash
-            out[i, 0] = lemma_hash
-        doc.from_array([LEMMA], out)  # type: ignore[arg-type]
-        return doc
-
-
-@Language.factory("simplemma_lemmatizer")
-def _make_simplemma_lemmatizer(nlp: Language, name: str) -> SimplemmaLemmatizer:
-    return SimplemmaLemmatizer()
-
-
-class _LowercaseDutch(Dutch):  # type: ignore[no-untyped-call]
-    """``spacy.blank("nl")`` that tokenizes lower-cased text with only the lower-case tokenizer exceptions.
-
-    Every feature and rule of this package works on lower-cased words, so nothing is lost, and building
-    the tokenizer's 1,646 lower-case special cases instead of all 4,670 case variants saves about 0.35 s at
-    start-up (a third of the cold start of ``activity-classifier predict``).
-    """
-
-    class Defaults(Dutch.Defaults):  # type: ignore[misc,valid-type]
-        tokenizer_exceptions: ClassVar[dict[str, Any]] = {
-            k: v for k, v in Dutch.Defaults.tokenizer_exceptions.items() if k == k.lower()
-        }
-
-    def make_doc(self, text: str) -> Doc:
-        """Tokenize the lower-cased text."""
-        doc: Doc = self.tokenizer(text.lower())
-        return doc
-
-
-def _is_installed(name: str) -> bool:
-    return bool(spacy.util.is_package(name))
-
-
-@lru_cache(maxsize=4)
-def get_pipeline(model: str = BLANK) -> Language:
-    """Return the spaCy pipeline used for all text work (cached per name).
-
-    Parameters
-    ----------
-    model : str, default="blank"
-        ``"blank"``: ``spacy.blank("nl")`` with the simplemma lemmatizer (works everywhere, no download).
-        ``"auto"``: ``nl_core_news_sm`` when it is installed, else ``"blank"``.
-        Any other value: the name of an installed spaCy pipeline package, loaded without parser and NER.
-
-    Returns
-    -------
-    spacy.language.Language
-        A pipeline that sets ``token.lemma_``. Sentences are found by :func:`token_view` from end
-        punctuation, the same way for every pipeline.
-
-    Raises
-    ------
-    PipelineError
-        If a named pipeline is not installed or cannot be loaded.
-    """
-    if model == "auto":
-        model = _AUTO_MODEL if _is_installed(_AUTO_MODEL) else BLANK
-        logger.info("text pipeline 'auto' resolved to %r", model)
-    nlp: Language
-    if model == BLANK:
-        nlp = _LowercaseDutch()
-        nlp.add_pipe("simplemma_lemmatizer")
-        nlp.max_length = MAX_TEXT_CHARS * 2
-        return nlp
-    if not _is_installed(model):
-        raise PipelineError(
-            f"spaCy pipeline {model!r} is not installed; install it (python -m spacy download {model} on a "
-            f"networked machine) or use the default {BLANK!r}"
-        )
-    try:
-        nlp = spacy.load(model, exclude=["parser", "ner"])
-    except (OSError, ValueError) as exc:  # pragma: no cover - depends on a broken installed package
-        raise PipelineError(f"cannot load spaCy pipeline {model!r}: {exc}") from exc
-    nlp.max_length = MAX_TEXT_CHARS * 2
-    return nlp
+def _is_punct(token: str) -> bool:
+    """Return True when every character of ``token`` is punctuation (as spaCy's ``is_punct``)."""
+    return all(unicodedata.category(c).startswith("P") for c in token)
 
 
 @dataclass(frozen=True)
 class PipelineInfo:
-    """What a model's metadata records about its text pipeline."""
+    """What a model's metadata records about its text pipeline.
+
+    ``spacy_version`` is the spaCy release that ran the pipeline, or for ``"simple"`` the release whose
+    Dutch tokenizer rules it applies.
+    """
 
     name: str
     version: str
@@ -285,7 +182,125 @@ class PipelineInfo:
         }
 
 
-def pipeline_info(nlp: Language) -> PipelineInfo:
+def simplemma_version() -> str:
+    """Return ``"simplemma <version>"``, as pipeline metadata records the lemmatizer."""
+    return f"simplemma {getattr(simplemma, '__version__', 'unknown')}"
+
+
+class TextPipeline(ABC):
+    """Turns cleaned texts into :class:`TokenView` objects: tokens, lemmas, sentences and feature words.
+
+    Get one with :func:`get_pipeline`; :meth:`with_lemmatizer` gives one that lemmatizes with a model's
+    own lemma table and keeps its own per-word caches (bounded).
+    """
+
+    name: str
+
+    @abstractmethod
+    def tokens(self, text: str) -> list[str]:
+        """Return the lower-cased tokens of a cleaned text (before lemmatizing)."""
+
+    @abstractmethod
+    def views(self, texts: Iterable[str], batch_size: int = 256) -> Iterator[TokenView]:
+        """Process cleaned texts (see :func:`clean_text`), one :class:`TokenView` per text, in order."""
+
+    @abstractmethod
+    def with_lemmatizer(self, lemmatize: Callable[[str], str]) -> TextPipeline:
+        """Return this pipeline lemmatizing with ``lemmatize`` (a :class:`Lemmatizer`), with fresh caches."""
+
+    @abstractmethod
+    def info(self) -> PipelineInfo:
+        """Describe the pipeline for model metadata."""
+
+    def __call__(self, text: str) -> TokenView:
+        """Process one cleaned text."""
+        return next(self.views([text]))
+
+
+class _SimplePipeline(TextPipeline):
+    """The default: the package's own tokenizer (spaCy's Dutch rules, no spaCy) and simplemma."""
+
+    name = SIMPLE
+
+    def __init__(self, lemmatize: Callable[[str], str] | None = None) -> None:
+        self._tokenize = get_tokenizer()
+        self._lemmatize = lemmatize or _lemmatize_word
+        self._cache: dict[str, ViewEntry] = {}
+
+    def tokens(self, text: str) -> list[str]:
+        """Return the lower-cased tokens of a cleaned text."""
+        return list(self._tokenize(text.lower()))
+
+    def _entry(self, token: str) -> ViewEntry:
+        lemmatize = self._lemmatize
+        lem = (lemmatize(token) if _WORD.search(token) else token) or token
+        return view_entry(token, lem, _is_punct(token) or token.isspace(), lemmatize)
+
+    def views(self, texts: Iterable[str], batch_size: int = 256) -> Iterator[TokenView]:
+        """Process cleaned texts, one :class:`TokenView` per text."""
+        cache = self._cache
+        for text in texts:
+            entries = []
+            for token in self._tokenize(text.lower()):
+                entry = cache.get(token)
+                if entry is None:
+                    entry = self._entry(token)
+                    if len(cache) < CACHE_ENTRIES:
+                        cache[token] = entry
+                entries.append(entry)
+            yield build_view(entries)
+
+    def with_lemmatizer(self, lemmatize: Callable[[str], str]) -> TextPipeline:
+        """Return the pipeline lemmatizing with ``lemmatize``."""
+        return _SimplePipeline(lemmatize)
+
+    def info(self) -> PipelineInfo:
+        """Describe the pipeline for model metadata."""
+        return PipelineInfo(
+            name=SIMPLE,
+            version=__version__,
+            spacy_version=rules_spacy_version(),
+            lemmatizer=simplemma_version(),
+            components=("tokenizer_nl", "simplemma_lemmatizer"),
+        )
+
+
+@lru_cache(maxsize=4)
+def get_pipeline(model: str = SIMPLE) -> TextPipeline:
+    """Return the text pipeline of this name (cached per name).
+
+    Parameters
+    ----------
+    model : str, default="simple"
+        ``"simple"``: the package's own Dutch tokenizer and simplemma; needs no spaCy (the default).
+        ``"blank"``: ``spacy.blank("nl")`` with the simplemma lemmatizer (the default of models saved
+        before ``"simple"`` existed; it tokenizes as ``"simple"`` does).
+        ``"auto"``: ``nl_core_news_sm`` when it is installed, else ``"blank"``.
+        Any other value: the name of an installed spaCy pipeline package, loaded without parser and NER.
+
+    Returns
+    -------
+    TextPipeline
+        Sentences are found from end punctuation, the same way for every pipeline.
+
+    Raises
+    ------
+    PipelineError
+        If a named pipeline is not installed or cannot be loaded.
+
+    Examples
+    --------
+    >>> get_pipeline()("Ik gaf lessen.").lemma
+    ('ik', 'geven', 'les', '.')
+    """
+    if model == SIMPLE:
+        return _SimplePipeline()
+    from ._spacy import spacy_pipeline  # only here: the default pipeline never imports spaCy
+
+    return spacy_pipeline(model)
+
+
+def pipeline_info(nlp: TextPipeline) -> PipelineInfo:
     """Describe ``nlp`` for model metadata (name, version, lemmatizer).
 
     Examples
@@ -293,20 +308,7 @@ def pipeline_info(nlp: Language) -> PipelineInfo:
     >>> pipeline_info(get_pipeline()).lemmatizer.startswith("simplemma")
     True
     """
-    meta = nlp.meta
-    if nlp.has_pipe("simplemma_lemmatizer"):
-        lemmatizer = f"simplemma {getattr(simplemma, '__version__', 'unknown')}"
-        name = BLANK
-    else:
-        lemmatizer = "spacy"
-        name = f"{meta.get('lang', 'nl')}_{meta.get('name', 'pipeline')}"
-    return PipelineInfo(
-        name=name,
-        version=str(meta.get("version", "")),
-        spacy_version=spacy.about.__version__,
-        lemmatizer=lemmatizer,
-        components=tuple(nlp.pipe_names),
-    )
+    return nlp.info()
 
 
 def clean_text(text: object) -> str:
@@ -367,51 +369,24 @@ class TokenView:
     words: tuple[str, ...]
 
 
-#: Per-token entries of :func:`token_view`, keyed by the token's string hashes and flags.
-ViewCache = dict[tuple[int, int, int, int], tuple[str, str, tuple[str, ...]]]
-# The cache of the plain lemmatizer; its entries depend on nothing but the installed word lists.
-_VIEW_CACHE: ViewCache = {}
+#: One token's entry in a view: its lower-cased text, its lemma and its feature words.
+ViewEntry = tuple[str, str, tuple[str, ...]]
 
 
-def _view_entry(strings: Any, row: Sequence[int], lemmatize: Callable[[str], str]) -> tuple[str, str, tuple[str, ...]]:
-    low_hash, lemma_hash, is_punct, is_space = row
-    text = strings[low_hash]
-    lem = (strings[lemma_hash].lower() if lemma_hash else text) or text
-    words = tuple(_word_lemmas(text, lem, lemmatize)) if not is_punct and not is_space and _WORD.search(text) else ()
-    return text, lem, words
+def view_entry(text: str, lemma: str, skip: bool, lemmatize: Callable[[str], str]) -> ViewEntry:
+    """Return a token's :data:`ViewEntry`; ``skip``: punctuation or space (no feature words)."""
+    words = tuple(_word_lemmas(text, lemma, lemmatize)) if not skip and _WORD.search(text) else ()
+    return text, lemma, words
 
 
-def token_view(doc: Doc, lemmatize: Callable[[str], str] | None = None, cache: ViewCache | None = None) -> TokenView:
-    """Read a processed doc once into a :class:`TokenView` (from its arrays, without Token objects).
-
-    Parameters
-    ----------
-    doc : spacy.tokens.Doc
-        A processed doc.
-    lemmatize : callable, optional
-        Lemmatizes the parts of hyphenated words; the plain :class:`Lemmatizer` when omitted.
-    cache : dict, optional
-        Entries computed earlier with the same ``lemmatize``; required when ``lemmatize`` is given.
-    """
-    if lemmatize is None:
-        lemmatize, cache = _lemmatize_word, _VIEW_CACHE
-    elif cache is None:
-        raise ValueError("token_view: pass the cache that belongs to this lemmatize function")
-    strings = doc.vocab.strings
+def build_view(entries: Iterable[ViewEntry]) -> TokenView:
+    """Assemble a :class:`TokenView` from its tokens' entries (a sentence ends after ``.``, ``!``, ``?``)."""
     lower: list[str] = []
     lemma: list[str] = []
     sentence: list[int] = []
     words: list[str] = []
     start = 0
-    rows = doc.to_array([LOWER, LEMMA, IS_PUNCT, IS_SPACE]).tolist() if len(doc) else []
-    for i, row in enumerate(rows):
-        key = tuple(row)
-        entry = cache.get(key)
-        if entry is None:
-            entry = _view_entry(strings, row, lemmatize)
-            if len(cache) < 500_000:
-                cache[key] = entry
-        text, lem, feats = entry
+    for i, (text, lem, feats) in enumerate(entries):
         lower.append(text)
         lemma.append(lem)
         sentence.append(start)
@@ -421,15 +396,15 @@ def token_view(doc: Doc, lemmatize: Callable[[str], str] | None = None, cache: V
     return TokenView(tuple(lower), tuple(lemma), tuple(sentence), tuple(words))
 
 
-def lemmas(doc: Doc) -> list[str]:
-    """Return the lower-cased lemmas of a processed doc, without punctuation; negations are kept."""
-    return list(token_view(doc).words)
+def lemmas(view: TokenView) -> list[str]:
+    """Return the lower-cased lemmas of a processed text, without punctuation; negations are kept."""
+    return list(view.words)
 
 
 _LINKING_S = ("ings", "heids", "teits", "schaps")
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=CACHE_ENTRIES)
 def split_compound(word: str) -> tuple[str, ...]:
     """Split a Dutch compound on the longest known head; return ``(word,)`` when it is not a compound.
 
