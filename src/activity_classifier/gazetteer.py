@@ -35,7 +35,7 @@ from ._phrases import PhraseIndex
 from ._resources import read_toml
 from .exceptions import LexiconError
 from .taxonomy import get_taxonomy
-from .text import SIMPLE, TokenView, clean_text, get_pipeline, lemma_table, split_compound
+from .text import CACHE_ENTRIES, SIMPLE, TokenView, clean_text, get_pipeline, lemma_table, split_compound
 
 __all__ = ["Gazetteer", "GazetteerMatch", "load_gazetteer"]
 
@@ -221,7 +221,7 @@ class Gazetteer:
                 if part_term is not None:
                     found.append(part_term)
         result = tuple(found)
-        if len(self._parts) < 500_000:
+        if len(self._parts) < CACHE_ENTRIES:
             self._parts[lemma] = result
         return result
 
