@@ -71,13 +71,14 @@ class Tokenizer:
                 continue
             tokens = cache.get(chunk)
             if tokens is None:
-                tokens = self._chunk(chunk)
+                tokens = self.chunk(chunk)
                 if len(cache) < CACHE_ENTRIES:
                     cache[chunk] = tokens
             out.extend(tokens)
         return tuple(out)
 
-    def _chunk(self, chunk: str) -> tuple[str, ...]:
+    def chunk(self, chunk: str) -> tuple[str, ...]:
+        """Return the tokens of one space-free chunk of lower-cased text (not cached)."""
         tokens = self._split(chunk, specials=True)
         if len(tokens) > 1 and self._merged_lengths:
             tokens = self._merge_specials(tokens)

@@ -225,7 +225,8 @@ class _SimplePipeline(TextPipeline):
     def __init__(self, lemmatize: Callable[[str], str] | None = None) -> None:
         self._tokenize = get_tokenizer()
         self._lemmatize = lemmatize or _lemmatize_word
-        self._cache: dict[str, ViewEntry] = {}
+        # space-separated chunk -> the entries of its tokens (the tokenizer splits chunk by chunk)
+        self._cache: dict[str, tuple[ViewEntry, ...]] = {}
 
     def tokens(self, text: str) -> list[str]:
         """Return the lower-cased tokens of a cleaned text."""
@@ -240,14 +241,14 @@ class _SimplePipeline(TextPipeline):
         """Process cleaned texts, one :class:`TokenView` per text."""
         cache = self._cache
         for text in texts:
-            entries = []
-            for token in self._tokenize(text.lower()):
-                entry = cache.get(token)
-                if entry is None:
-                    entry = self._entry(token)
+            entries: list[ViewEntry] = []
+            for chunk in text.lower().split(" "):
+                found = cache.get(chunk)
+                if found is None:
+                    found = tuple(self._entry(token) for token in self._tokenize.chunk(chunk)) if chunk else ()
                     if len(cache) < CACHE_ENTRIES:
-                        cache[token] = entry
-                entries.append(entry)
+                        cache[chunk] = found
+                entries.extend(found)
             yield build_view(entries)
 
     def with_lemmatizer(self, lemmatize: Callable[[str], str]) -> TextPipeline:
@@ -381,19 +382,15 @@ def view_entry(text: str, lemma: str, skip: bool, lemmatize: Callable[[str], str
 
 def build_view(entries: Iterable[ViewEntry]) -> TokenView:
     """Assemble a :class:`TokenView` from its tokens' entries (a sentence ends after ``.``, ``!``, ``?``)."""
-    lower: list[str] = []
-    lemma: list[str] = []
+    items = tuple(entries)
+    lower = tuple(e[0] for e in items)
     sentence: list[int] = []
-    words: list[str] = []
     start = 0
-    for i, (text, lem, feats) in enumerate(entries):
-        lower.append(text)
-        lemma.append(lem)
+    for i, text in enumerate(lower):
         sentence.append(start)
-        words.extend(feats)
         if text in _SENTENCE_END:
             start = i + 1
-    return TokenView(tuple(lower), tuple(lemma), tuple(sentence), tuple(words))
+    return TokenView(lower, tuple(e[1] for e in items), tuple(sentence), tuple(w for e in items for w in e[2]))
 
 
 def lemmas(view: TokenView) -> list[str]:
