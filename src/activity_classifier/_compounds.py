@@ -27,6 +27,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .text import WORD_CACHE_SIZE
+
 __all__ = ["MIN_HEAD", "MIN_MODIFIER", "ZIPF_MIN", "split_compound_wordfreq"]
 
 #: Both parts of a split must be at least this frequent (Zipf scale: log10 of occurrences per billion words;
@@ -75,7 +77,7 @@ def _splits(word: str, floor: float, compound_modifier: bool) -> list[tuple[floa
     return out
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def split_compound_wordfreq(word: str) -> tuple[str, ...]:
     """Split a Dutch compound where both parts are frequent words; return ``(word,)`` when it is not one.
 

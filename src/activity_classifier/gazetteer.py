@@ -36,7 +36,7 @@ from spacy.tokens import Doc
 from ._resources import read_toml
 from .exceptions import LexiconError
 from .taxonomy import get_taxonomy
-from .text import BLANK, TokenView, clean_text, get_pipeline, lemma_table, split_compound, token_view
+from .text import BLANK, WORD_CACHE_SIZE, TokenView, clean_text, get_pipeline, lemma_table, split_compound, token_view
 
 __all__ = ["Gazetteer", "GazetteerMatch", "load_gazetteer"]
 
@@ -221,7 +221,7 @@ class Gazetteer:
                 if part_term is not None:
                     found.append(part_term)
         result = tuple(found)
-        if len(self._parts) < 500_000:
+        if len(self._parts) < WORD_CACHE_SIZE:
             self._parts[lemma] = result
         return result
 

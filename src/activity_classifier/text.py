@@ -48,6 +48,10 @@ from spacy.tokens import Doc
 
 from .exceptions import PipelineError
 
+#: Entries of every cache keyed by a word (lemmas, views, character n-grams, compound splits, gazetteer
+#: parts): the caches only save work, and this cap keeps memory flat however many distinct words a file has.
+WORD_CACHE_SIZE = 50_000
+
 __all__ = [
     "BLANK",
     "MAX_TEXT_CHARS",
@@ -104,7 +108,7 @@ def lemma_table(words: Iterable[str]) -> dict[str, str]:
     return {w: _lemmatize_word(w) for w in words}
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def _lemmatize_word(word: str) -> str:
     overrides = text_lexicon().lemma_overrides
     if word in overrides:
@@ -185,7 +189,7 @@ class SimplemmaLemmatizer:
                 text = strings[orth]
                 lemma = self._lemmatize(strings[low]) if _WORD.search(text) else text
                 lemma_hash = strings.add(lemma)
-                if len(cache) < 500_000:
+                if len(cache) < WORD_CACHE_SIZE:
                     cache[orth] = lemma_hash
             out[i, 0] = lemma_hash
         doc.from_array([LEMMA], out)  # type: ignore[arg-type]
@@ -409,7 +413,7 @@ def token_view(doc: Doc, lemmatize: Callable[[str], str] | None = None, cache: V
         entry = cache.get(key)
         if entry is None:
             entry = _view_entry(strings, row, lemmatize)
-            if len(cache) < 500_000:
+            if len(cache) < WORD_CACHE_SIZE:
                 cache[key] = entry
         text, lem, feats = entry
         lower.append(text)
@@ -429,7 +433,7 @@ def lemmas(doc: Doc) -> list[str]:
 _LINKING_S = ("ings", "heids", "teits", "schaps")
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def split_compound(word: str) -> tuple[str, ...]:
     """Split a Dutch compound on the longest known head; return ``(word,)`` when it is not a compound.
 
