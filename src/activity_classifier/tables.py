@@ -326,9 +326,12 @@ def _encoding(blocks: Iterable[bytes], path: str | Path, *, save_as: str) -> str
 
 
 def _file_blocks(path: Path) -> Iterator[bytes]:
-    with path.open("rb") as fh:
-        while block := fh.read(_BLOCK):
-            yield block
+    try:
+        with path.open("rb") as fh:
+            while block := fh.read(_BLOCK):
+                yield block
+    except OSError as exc:  # an input that cannot be read is the input's error, not the output's
+        raise InputDataError(f"cannot read the file ({exc.strerror or exc})", path=str(path)) from exc
 
 
 def _sniff_delimiter(text: str) -> str:
