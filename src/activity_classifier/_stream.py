@@ -26,13 +26,13 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
+from . import tables
 from ._output import DEFAULT_CHUNK_ROWS, PREDICTION_COLUMNS
 from ._progress import Progress
 from .exceptions import InputDataError
 from .policy import Method
 from .predictions import apply_target_flags, classify_chunk, input_names
 from .reliability import BatchReport, model_reliability, target_flags
-from . import tables
 from .tables import EXCEL_SUFFIXES, CsvDialect, find_column, iter_table, write_table_chunks
 
 __all__ = ["DEFAULT_CHUNK_ROWS", "StreamResult", "count_rows", "predict_file"]

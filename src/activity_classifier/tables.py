@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import glob
 import io
 import itertools
 import math
@@ -678,6 +679,25 @@ def _check_encodable(df: pd.DataFrame, encoding: str, path: Path, first_index: i
                 ) from None
 
 
+def _remove_stale_temporaries(dest: Path) -> None:
+    """Remove the temporary files that runs killed while writing ``dest`` (``kill -9``) left beside it.
+
+    Such a file is named ``.<name>.<pid>.<random><suffix>``; it is removed only when no process ``pid`` runs,
+    so a concurrent writer's file is left alone.
+    """
+    start = f".{dest.name}."
+    for leftover in dest.parent.glob(glob.escape(start) + "*"):
+        pid = leftover.name[len(start) :].split(".", 1)[0]
+        if not pid.isdigit() or not leftover.name.endswith(dest.suffix):
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            leftover.unlink(missing_ok=True)
+        except (PermissionError, OverflowError):  # another user's process, or no process id at all
+            continue
+
+
 def atomic_write(path: str | Path, write: Callable[[Path], None], *, inputs: Sequence[str | Path] = ()) -> Path:
     """Call ``write(tmp_path)`` and move the result to ``path`` in one step.
 
@@ -700,7 +720,9 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], *, inputs: Seq
         if Path(src).exists() and dest.exists() and os.path.samefile(src, dest):
             raise InputDataError("refusing to overwrite an input file; choose another output", path=str(dest))
     dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=dest.suffix, dir=dest.parent)
+    _remove_stale_temporaries(dest)
+    # The temporary file's name holds this process's id, so a later run can tell it was left by a killed one.
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.{os.getpid()}.", suffix=dest.suffix, dir=dest.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -725,12 +747,7 @@ def _neutralised(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _write_xlsx(chunks: Iterable[pd.DataFrame], tmp: Path, dest: Path) -> None:
-    """Write the chunks as one worksheet, streamed (openpyxl write-only), every text a string cell."""
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet()
+def _append_chunks(ws: Any, chunks: Iterable[pd.DataFrame], dest: Path) -> None:
     rows = 0
     for index, df in enumerate(chunks):
         if index == 0:
@@ -745,6 +762,19 @@ def _write_xlsx(chunks: Iterable[pd.DataFrame], tmp: Path, dest: Path) -> None:
             )
         for row in df.itertuples(index=False, name=None):
             ws.append(string_cells(ws, row))
+
+
+def _write_xlsx(chunks: Iterable[pd.DataFrame], tmp: Path, dest: Path) -> None:
+    """Write the chunks as one worksheet, streamed (openpyxl write-only), every text a string cell."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet()
+    try:
+        _append_chunks(ws, chunks, dest)
+    except BaseException:
+        ws.close()  # ends the sheet's writer, so an error leaves no half-open generator behind
+        raise
     wb.save(tmp)
 
 
