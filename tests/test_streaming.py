@@ -304,3 +304,38 @@ def test_two_predicts_writing_one_output_end_with_one_complete_file(many_rows, t
     result = read_table(out)
     assert len(result) == 8000 and result["text"].tolist() == read_table(many_rows)["text"].tolist()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
+def test_train_interrupted_while_saving_leaves_the_previous_model(tmp_path, sig, tiny_data):
+    from activity_classifier.persistence import load_model
+
+    texts, labels = tiny_data
+    data = tmp_path / "coded.csv"
+    pd.DataFrame({"text": texts, "label": labels}).to_csv(data, index=False)
+    model = tmp_path / "model"
+    train = [*CLI, "train", "--data", str(data), "--cv", "0", "--output", str(model)]
+    assert subprocess.run(train, capture_output=True).returncode == 0
+    before = (model / "metadata.json").read_bytes()
+    for _attempt in range(5):  # the save takes a moment: retried in the rare case it slipped past the poll
+        proc = subprocess.Popen(train, stderr=subprocess.PIPE, text=True)
+        try:
+            _wait_for(lambda: _temporaries(tmp_path, "model"), proc)
+        except AssertionError:
+            proc.communicate()
+            continue
+        err = _interrupt(proc, sig)
+        break
+    else:
+        pytest.fail("train never caught while saving")
+    if proc.returncode == 0:  # it finished its save between the poll and the signal: the new model is whole
+        assert load_model(model).classes_ is not None
+        return
+    assert (model / "metadata.json").read_bytes() == before and load_model(model).classes_ is not None
+    if sig == signal.SIGINT:
+        assert proc.returncode == 130 and "Traceback" not in err, (proc.returncode, err)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["coded.csv", "model"]
+    else:
+        assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["coded.csv", "model"]
+        assert subprocess.run(train, capture_output=True).returncode == 0  # the next save removes the leftover
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["coded.csv", "model"]

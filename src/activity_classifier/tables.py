@@ -33,6 +33,7 @@ import itertools
 import math
 import os
 import re
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -63,6 +64,7 @@ __all__ = [
     "iter_table",
     "neutralise_formula",
     "read_table",
+    "remove_stale_temporaries",
     "restore_formula",
     "sheet_row",
     "sniff_csv_dialect",
@@ -679,12 +681,14 @@ def _check_encodable(df: pd.DataFrame, encoding: str, path: Path, first_index: i
                 ) from None
 
 
-def _remove_stale_temporaries(dest: Path) -> None:
-    """Remove the temporary files that runs killed while writing ``dest`` (``kill -9``) left beside it.
+def remove_stale_temporaries(dest: str | Path) -> None:
+    """Remove the temporary files (or model folders) that runs killed while writing ``dest`` left beside it.
 
-    Such a file is named ``.<name>.<pid>.<random><suffix>``; it is removed only when no process ``pid`` runs,
-    so a concurrent writer's file is left alone.
+    A process killed by ``kill -9`` cannot clean up. Its temporary file is named
+    ``.<name>.<pid>.<random><suffix>``; it is removed only when no process ``pid`` runs, so a concurrent
+    writer's file is left alone.
     """
+    dest = Path(dest)
     start = f".{dest.name}."
     for leftover in dest.parent.glob(glob.escape(start) + "*"):
         pid = leftover.name[len(start) :].split(".", 1)[0]
@@ -693,7 +697,10 @@ def _remove_stale_temporaries(dest: Path) -> None:
         try:
             os.kill(int(pid), 0)
         except ProcessLookupError:
-            leftover.unlink(missing_ok=True)
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
         except (PermissionError, OverflowError):  # another user's process, or no process id at all
             continue
 
@@ -720,7 +727,7 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], *, inputs: Seq
         if Path(src).exists() and dest.exists() and os.path.samefile(src, dest):
             raise InputDataError("refusing to overwrite an input file; choose another output", path=str(dest))
     dest.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_temporaries(dest)
+    remove_stale_temporaries(dest)
     # The temporary file's name holds this process's id, so a later run can tell it was left by a killed one.
     fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.{os.getpid()}.", suffix=dest.suffix, dir=dest.parent)
     os.close(fd)
