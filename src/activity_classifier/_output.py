@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["PREDICTION_COLUMNS", "shorten"]
+__all__ = ["DEFAULT_CHUNK_ROWS", "PREDICTION_COLUMNS", "shorten"]
+
+#: Rows ``predict FILE`` reads, classifies and writes at a time (``--chunk-rows``; see ``_stream``).
+DEFAULT_CHUNK_ROWS = 20_000
 
 #: Columns added to every table of predictions, in this order.
 PREDICTION_COLUMNS = (

@@ -52,8 +52,28 @@ def chunked(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
         yield items[start : start + size]
 
 
+def _die_with_parent() -> None:
+    """Have the kernel end this worker when its parent dies (Linux), so a killed command leaves no orphans.
+
+    A worker waits for tasks on a pipe whose writing end it inherited itself, so it would never see the
+    parent go: after ``kill -9`` of ``predict`` it would keep running, holding the terminal's output open.
+    """
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: nothing to set
+        return
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # the parent died before the setting took effect
+        os._exit(1)
+
+
 def _init(state: Any) -> None:
     global _STATE
+    _die_with_parent()
     _STATE = state
 
 

@@ -32,7 +32,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from .analysis import Analysis
-from .text import split_compound
+from .text import CACHE_ENTRIES, split_compound
 
 __all__ = [
     "COMPOUND_SPLITTERS",
@@ -67,7 +67,7 @@ def word_ngrams(doc: Analysis) -> list[str]:
     return feats
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=CACHE_ENTRIES)
 def _word_char_ngrams(word: str) -> tuple[str, ...]:
     padded = f" {word} "
     n = len(padded)
@@ -137,7 +137,7 @@ class WordNgrams:
         return feats
 
 
-@lru_cache(maxsize=400_000)
+@lru_cache(maxsize=CACHE_ENTRIES)
 def _range_char_ngrams(word: str, lo: int, hi: int) -> tuple[str, ...]:
     padded = f" {word} "
     n = len(padded)
@@ -212,7 +212,7 @@ class CharTransformer:
         if cols is None:
             vocab = self.vectorizer.vocabulary_
             cols = np.fromiter((vocab[g] for g in self._word_ngrams(word) if g in vocab), dtype=np.int64)
-            if len(self._cache) < 500_000:
+            if len(self._cache) < CACHE_ENTRIES:
                 self._cache[word] = cols
         return cols
 

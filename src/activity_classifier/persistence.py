@@ -197,12 +197,16 @@ def save_model(
     dest.parent.mkdir(parents=True, exist_ok=True)
     if _model_dir(dest) != dest:  # an earlier save was interrupted between its renames: put it back first
         os.replace(_old_copy(dest), dest)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
-    tmp.chmod(0o755)  # mkdtemp makes it private; a model directory is meant to be shared
     import skops
     import skops.io as sio
 
+    from .tables import remove_stale_temporaries
+
+    remove_stale_temporaries(dest)  # what saves killed by kill -9 left; the pid in the name tells them
+    # Nothing slow between making the temporary folder and the try that removes it on an interrupt.
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.{os.getpid()}.", dir=dest.parent))
     try:
+        tmp.chmod(0o755)  # mkdtemp makes it private; a model directory is meant to be shared
         model_path = tmp / MODEL_FILE
         sio.dump(model, model_path, compression=zipfile.ZIP_DEFLATED, compresslevel=6)
         params = model.get_params()

@@ -11,21 +11,36 @@ Examples
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from ._output import PREDICTION_COLUMNS
 from ._progress import Progress
-from .analysis import Analysis
 from .estimator import ActivityClassifier
 from .exceptions import InputDataError
 from .persistence import load_model
 from .policy import Method, Prediction
-from .reliability import DEFAULT_TARGET_ACCURACY, check_target, model_reliability, review_to_target
+from .reliability import (
+    DEFAULT_TARGET_ACCURACY,
+    below_target_reason,
+    check_target,
+    model_reliability,
+    row_scores,
+    target_flags,
+)
 from .tables import find_column
 
-__all__ = ["PREDICTION_COLUMNS", "PROGRESS_BATCH", "classify", "predictions_frame"]
+__all__ = [
+    "PREDICTION_COLUMNS",
+    "PROGRESS_BATCH",
+    "apply_target_flags",
+    "classify",
+    "classify_chunk",
+    "input_names",
+    "predictions_frame",
+]
 
 #: Texts classified between two progress reports of :func:`classify`.
 PROGRESS_BATCH = 500
@@ -146,39 +161,90 @@ def classify(
         texts = list(data)
         frame = pd.DataFrame({"text": texts})
     clf = model if model is not None else load_model()
-    # A missing cell (None, NaN, pd.NA: what pandas reads for an empty cell) is an empty text, flagged
-    # ``empty_text`` with no label, never the word "nan" classified. The analysis runs on n_jobs processes;
-    # features, policy and the target accuracy read it in this one.
-    cleaned = ["" if _is_missing(t) else t for t in texts]
-    step = len(cleaned) if progress is None else PROGRESS_BATCH
-    docs: list[Analysis] = []
-    preds: list[Prediction] = []
-    for start in range(0, len(cleaned), max(step, 1)):
-        batch = cleaned[start : start + step]
-        batch_docs = clf.analyse(batch, n_jobs=n_jobs)
-        docs += batch_docs
-        preds += clf.explain(batch, method=method, analysis=batch_docs)
-        if progress is not None:
-            progress("classify", min(start + step, len(cleaned)), len(cleaned))
     if target_accuracy is not None and model_reliability(clf) is None:
         logger.warning("the model stores no risk-coverage curve: no target accuracy applied (retrain it)")
-    preds, report = review_to_target(clf, docs, preds, target_accuracy)
-    out = predictions_frame(preds)
     if frame.columns.duplicated().any():
         dupes = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
         raise InputDataError(f"the input has two columns named {', '.join(map(repr, dupes))}; rename one")
-    clashes = [c for c in frame.columns if c in PREDICTION_COLUMNS]
-    if clashes:
-        taken = {str(c) for c in frame.columns} | set(PREDICTION_COLUMNS)
-        renamed = {}
-        for c in clashes:
-            new, n = f"input_{c}", 2
-            while new in taken:  # the input may hold input_label as well: input_label_2, _3, ...
-                new, n = f"input_{c}_{n}", n + 1
-            renamed[c] = new
-            taken.add(new)
-        logger.warning("input columns %s kept as %s", clashes, list(renamed.values()))
-        frame = frame.rename(columns=renamed)
-    result = pd.concat([frame, out], axis=1)
+    out, scores = classify_chunk(
+        clf, texts, method=method, n_jobs=n_jobs, step=None if progress is None else PROGRESS_BATCH, progress=progress
+    )
+    flag, report = target_flags(clf, scores, out["needs_review"].to_numpy(dtype=bool), target_accuracy)
+    apply_target_flags(out, flag)
+    result = pd.concat([frame.rename(columns=input_names(frame.columns)), out], axis=1)
     result.attrs["batch_report"] = report.to_dict()
     return result
+
+
+def input_names(columns: Iterable[object]) -> dict[str, str]:
+    """Return the new names of input columns named like a prediction column (``input_<name>``, ``_2``, ...).
+
+    An input column that has the name of a prediction column is kept as ``input_<name>`` (or
+    ``input_<name>_2``, ``_3``, ... if the input has that name too), so no header is ever doubled. The
+    renaming is logged as a warning.
+
+    Examples
+    --------
+    >>> input_names(["text", "label", "input_label"])
+    {'label': 'input_label_2'}
+    """
+    names = [str(c) for c in columns]
+    taken = set(names) | set(PREDICTION_COLUMNS)
+    renamed: dict[str, str] = {}
+    for c in names:
+        if c not in PREDICTION_COLUMNS:
+            continue
+        new, n = f"input_{c}", 2
+        while new in taken:  # the input may hold input_label as well: input_label_2, _3, ...
+            new, n = f"input_{c}_{n}", n + 1
+        renamed[c] = new
+        taken.add(new)
+    if renamed:
+        logger.warning("input columns %s kept as %s", list(renamed), list(renamed.values()))
+    return renamed
+
+
+def classify_chunk(
+    model: ActivityClassifier,
+    texts: Sequence[object],
+    *,
+    method: Method = "hybrid",
+    n_jobs: int | None = 1,
+    step: int | None = None,
+    progress: Progress | None = None,
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Classify some rows of a batch: their :data:`PREDICTION_COLUMNS`, before any target accuracy.
+
+    The one call per chunk of the batch (:func:`classify` makes one for the whole batch, streaming
+    ``predict`` one per chunk of the file). A missing cell (None, NaN, ``pd.NA``: what pandas reads for an
+    empty cell) is an empty text, flagged ``empty_text`` with no label, never the word "nan" classified.
+    The analysis runs on ``n_jobs`` processes; features, policy and the scores read it in this one.
+
+    Returns
+    -------
+    (pandas.DataFrame, ndarray)
+        The prediction columns, and the rows' :func:`~activity_classifier.reliability.row_scores`, which
+        :func:`~activity_classifier.reliability.target_flags` reads for the whole batch.
+    """
+    cleaned = ["" if _is_missing(t) else t for t in texts]
+    size = max(step or len(cleaned), 1)
+    preds: list[Prediction] = []
+    scores = []
+    for start in range(0, len(cleaned), size):
+        batch = cleaned[start : start + size]
+        docs = model.analyse(batch, n_jobs=n_jobs)
+        batch_preds = model.explain(batch, method=method, analysis=docs)
+        scores.append(row_scores(model, docs, batch_preds))
+        preds += batch_preds
+        if progress is not None:
+            progress("classify", min(start + size, len(cleaned)), len(cleaned))
+    return predictions_frame(preds), np.concatenate(scores) if scores else np.full((0, 2), np.nan)
+
+
+def apply_target_flags(frame: pd.DataFrame, flag: np.ndarray) -> None:
+    """Flag the rows ``flag`` marks ``below_target_accuracy`` in a frame of predictions, in place."""
+    if not flag.any():
+        return
+    rows = np.flatnonzero(flag)
+    frame.loc[rows, "needs_review"] = True
+    frame.loc[rows, "review_reason"] = [below_target_reason(r) for r in frame["review_reason"].iloc[rows]]

@@ -61,13 +61,16 @@ __all__ = [
     "BatchReport",
     "Reliability",
     "aurc",
+    "below_target_reason",
     "build_reliability",
     "check_target",
     "item_signals",
     "model_reliability",
     "review_to_target",
     "risk_coverage",
+    "row_scores",
     "select_for_target",
+    "target_flags",
     "type_centroids",
 ]
 
@@ -480,6 +483,75 @@ def model_reliability(model: Any) -> Reliability | None:
     return None if block is None else Reliability.from_dict(block)
 
 
+def row_scores(model: Any, docs: Sequence[Analysis], predictions: Sequence[Prediction]) -> np.ndarray:
+    """Return what the target accuracy and the shift report read of each row, shape ``(n, 2)``.
+
+    Column 0 is the expected correctness (NaN when the model stores no reliability block), column 1 the
+    unknown-word share. Each row depends on that row alone, so a file can be scored chunk by chunk and
+    the rows put together for :func:`target_flags`.
+    """
+    rel = model_reliability(model)
+    preds = list(predictions)
+    # Only what the stored model reads, and the unknown-word share of the batch report.
+    signals = item_signals(model, docs, preds, needed={"unknown_share", *(rel.signals if rel is not None else ())})
+    out = np.full((len(preds), 2), np.nan)
+    if rel is not None:
+        out[:, 0] = rel.expected_correctness(signals)
+    out[:, 1] = signals[:, SIGNALS.index("unknown_share")]
+    return out
+
+
+def target_flags(
+    model: Any, scores: np.ndarray, already: np.ndarray, target: float | None
+) -> tuple[np.ndarray, BatchReport]:
+    """Choose the rows to flag ``below_target_accuracy`` over a whole batch, and report on the batch.
+
+    Parameters
+    ----------
+    model : ActivityClassifier
+        The model that made the predictions.
+    scores : ndarray of shape (n, 2)
+        :func:`row_scores` of every row of the batch, in order.
+    already : ndarray of bool
+        Rows the policy flagged already (they stay flagged with their own reasons).
+    target : float or None
+        In (0, 1]; None applies no target.
+
+    Returns
+    -------
+    (ndarray of bool, BatchReport)
+        The rows to flag in addition, and the batch report.
+    """
+    n = len(scores)
+    already = np.asarray(already, dtype=bool)
+    unknown = scores[:, 1]
+    share = float(np.nanmean(unknown)) if np.isfinite(unknown).any() else None
+    rel = model_reliability(model)
+    if rel is None or target is None:
+        flagged = int(already.sum())
+        return np.zeros(n, dtype=bool), BatchReport(n, flagged, n - flagged, unknown_word_share=share)
+    expected = scores[:, 0]
+    accept, _ = select_for_target(np.where(already, 0.0, expected), target)
+    accept &= ~already
+    expected_acc = float(expected[accept].mean()) if accept.any() else None
+    advice = _ADVICE if share is not None and share > SHIFT_FACTOR * rel.unknown_word_share else ""
+    report = BatchReport(
+        n, int(n - accept.sum()), int(accept.sum()), target, expected_acc, share, rel.unknown_word_share, advice
+    )
+    return ~accept & ~already, report
+
+
+def below_target_reason(reason: str) -> str:
+    """Return the ``review_reason`` of a row flagged for the target accuracy, given its reasons so far.
+
+    Examples
+    --------
+    >>> below_target_reason(""), below_target_reason("rules_conflict")
+    ('below_target_accuracy', 'below_target_accuracy;rules_conflict')
+    """
+    return ";".join([ReviewReason.BELOW_TARGET_ACCURACY, *(r for r in reason.split(";") if r)])
+
+
 def review_to_target(
     model: Any,
     docs: Sequence[Analysis],
@@ -491,7 +563,7 @@ def review_to_target(
     Flagged items get ``below_target_accuracy`` in ``review_reason``. Items already flagged by the policy
     stay flagged (with their own reasons). Without a reliability block
     in the model (older models, models not saved by ``train``) the policy's flags are kept and the report
-    has no expected accuracy.
+    has no expected accuracy. It is :func:`row_scores` followed by :func:`target_flags`.
 
     Parameters
     ----------
@@ -510,32 +582,10 @@ def review_to_target(
     if target is not None:
         target = check_target(target)
     preds = list(predictions)
-    rel = model_reliability(model)
-    # Only what the stored model reads, and the unknown-word share of the batch report.
-    signals = item_signals(model, docs, preds, needed={"unknown_share", *(rel.signals if rel is not None else ())})
-    unknown = signals[:, SIGNALS.index("unknown_share")]
-    share = float(np.nanmean(unknown)) if np.isfinite(unknown).any() else None
-    if rel is None or target is None:
-        flagged = sum(p.needs_review for p in preds)
-        return preds, BatchReport(len(preds), flagged, len(preds) - flagged, unknown_word_share=share)
-    expected = rel.expected_correctness(signals)
     already = np.array([p.needs_review for p in preds], dtype=bool)
-    accept, _ = select_for_target(np.where(already, 0.0, expected), target)
-    accept &= ~already
-    out = []
-    for i, p in enumerate(preds):
-        if accept[i] or p.needs_review:
-            out.append(p)
-            continue
-        extra = [r for r in p.review_reason.split(";") if r]
-        reasons = [ReviewReason.BELOW_TARGET_ACCURACY, *extra]
-        out.append(replace(p, needs_review=True, review_reason=";".join(reasons)))
-    expected_acc = float(expected[accept].mean()) if accept.any() else None
-    flagged = int(len(out) - accept.sum())
-    advice = ""
-    if share is not None and share > SHIFT_FACTOR * rel.unknown_word_share:
-        advice = _ADVICE
-    report = BatchReport(
-        len(out), flagged, int(accept.sum()), target, expected_acc, share, rel.unknown_word_share, advice
-    )
+    flag, report = target_flags(model, row_scores(model, docs, preds), already, target)
+    out = [
+        replace(p, needs_review=True, review_reason=below_target_reason(p.review_reason)) if flag[i] else p
+        for i, p in enumerate(preds)
+    ]
     return out, report

@@ -25,14 +25,18 @@ library therefore
 
 from __future__ import annotations
 
+import codecs
 import csv
+import glob
 import io
+import itertools
 import math
 import os
 import re
+import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -46,7 +50,10 @@ __all__ = [
     "CSV_SUFFIXES",
     "EXCEL_SUFFIXES",
     "FORMULA_TRIGGERS",
+    "MAX_INPUT_BYTES",
     "MAX_UNPACKED_BYTES",
+    "MAX_XLSX_CELLS",
+    "MAX_XLSX_ROWS",
     "MAX_ZIP_RATIO",
     "CsvDialect",
     "atomic_write",
@@ -54,20 +61,33 @@ __all__ = [
     "decode_text",
     "escape_xlsx_text",
     "find_column",
+    "iter_table",
     "neutralise_formula",
     "read_table",
+    "remove_stale_temporaries",
     "restore_formula",
     "sheet_row",
     "sniff_csv_dialect",
     "string_cells",
     "unescape_xlsx_text",
     "write_table",
+    "write_table_chunks",
 ]
 
 CSV_SUFFIXES = (".csv", ".tsv")
 EXCEL_SUFFIXES = (".xlsx",)
-#: Refuse input files larger than this; a learner-report table is far smaller.
+#: Refuse input files larger than this when a whole table is read at once (:func:`read_table`); a
+#: learner-report table is far smaller. :func:`iter_table` reads a CSV file of any size in chunks.
 MAX_INPUT_BYTES = 200 * 1024 * 1024
+#: An ``.xlsx`` sheet may hold (or declare, in its ``<dimension>``) at most this many cells; it is read in
+#: chunks, but a sheet of more cells than this is refused before it fills memory.
+MAX_XLSX_CELLS = 10_000_000
+#: Excel's own limit of rows in a worksheet, the header included.
+MAX_XLSX_ROWS = 1_048_576
+#: A chunk of :func:`iter_table` holds at most this many cells (fewer rows than asked for in a wide table).
+_CHUNK_CELLS = 2_000_000
+#: Bytes read at a time when a file's encoding is decided.
+_BLOCK = 1 << 20
 #: An ``.xlsx`` or ``.docx`` (a zip) may unpack to at most this many bytes, all its parts together.
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
 #: A part larger than 1 MB may unpack to at most this many times its packed size (a zip bomb unpacks to
@@ -146,7 +166,7 @@ def string_cells(worksheet: Any, values: Iterable[Any]) -> list[Any]:
     cells = []
     for value in values:
         value = _cell_value(value)
-        cell = Cell(worksheet, value=escape_xlsx_text(value) if isinstance(value, str) else value)
+        cell = Cell(worksheet, row=1, column=1, value=escape_xlsx_text(value) if isinstance(value, str) else value)
         if isinstance(cell.value, str):
             cell.data_type = "s"
             if _looks_like_formula(cell.value):
@@ -251,24 +271,70 @@ def decode_text(data: bytes, path: str | Path, *, save_as: str = "UTF-8 CSV") ->
     ...
     activity_classifier.exceptions.InputDataError: a.csv, row 2: invalid UTF-8 byte 0xff at byte 12 of the file ...
     """
-    if b"\x00" in data[:4096]:
-        raise InputDataError(f"file looks binary (or UTF-16); save it as {save_as}", path=str(path))
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        if _UTF8_SEQUENCE.search(data):
-            line = data.count(b"\n", 0, exc.start) + 1
-            raise InputDataError(
-                f"invalid UTF-8 byte 0x{data[exc.start]:02x} at byte {exc.start + 1} of the file (the rest is "
-                f"UTF-8); correct that character or save the file as {save_as}",
-                path=str(path),
-                row=line,
-            ) from exc
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        pass
+    encoding = _encoding([data], path, save_as=save_as)
+    return data.decode(encoding)
+
+
+def _encoding(blocks: Iterable[bytes], path: str | Path, *, save_as: str) -> str:
+    """Decide the encoding of a file read as consecutive ``blocks``: ``utf-8-sig`` or ``cp1252``.
+
+    The rules of :func:`decode_text`, applied without holding the file: a file of any size is read once,
+    one block at a time.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = newlines = 0  # bytes and line feeds before the current block
+    error: tuple[int, int, int] | None = None  # the first invalid byte: (value, position, line)
+    has_sequence = False
+    cp1252 = True
+    tail = b""
+    for index, block in enumerate(blocks):
+        if index == 0:
+            if b"\x00" in block[:4096]:
+                raise InputDataError(f"file looks binary (or UTF-16); save it as {save_as}", path=str(path))
+            if block.startswith(codecs.BOM_UTF8):
+                block, offset = block[3:], 3
+        if error is None:
+            buffered = decoder.getstate()[0]
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                start = exc.start - len(buffered)  # the decoder's buffered bytes come before the block
+                line = newlines + block.count(b"\n", 0, max(start, 0)) + 1
+                error = ((buffered + block)[exc.start], offset + start, line)
+        has_sequence = has_sequence or bool(_UTF8_SEQUENCE.search(tail + block))
+        if cp1252:
+            try:
+                block.decode("cp1252")
+            except UnicodeDecodeError:
+                cp1252 = False
+        newlines += block.count(b"\n")
+        offset += len(block)
+        tail = block[-3:]
+    if error is None:
+        buffered = decoder.getstate()[0]
+        if not buffered:
+            return "utf-8-sig"
+        error = (buffered[0], offset - len(buffered), newlines + 1)  # the file ends inside a sequence
+    if has_sequence:
+        byte, where, line = error
+        raise InputDataError(
+            f"invalid UTF-8 byte 0x{byte:02x} at byte {where + 1} of the file (the rest is "
+            f"UTF-8); correct that character or save the file as {save_as}",
+            path=str(path),
+            row=line,
+        )
+    if cp1252:
+        return "cp1252"
     raise InputDataError(f"cannot decode the file as UTF-8 or Windows-1252; save it as {save_as}", path=str(path))
+
+
+def _file_blocks(path: Path) -> Iterator[bytes]:
+    try:
+        with path.open("rb") as fh:
+            while block := fh.read(_BLOCK):
+                yield block
+    except OSError as exc:  # an input that cannot be read is the input's error, not the output's
+        raise InputDataError(f"cannot read the file ({exc.strerror or exc})", path=str(path)) from exc
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -321,40 +387,159 @@ def _frame(header: list[str], rows: list[list[str]], path: Path, *, first_row: i
     return pd.DataFrame(columns, columns=[header[i] for i in keep], dtype=str)
 
 
-def _read_csv(p: Path, sep: str | None) -> pd.DataFrame:
-    text = decode_text(p.read_bytes(), p)
-    if not text.strip():
-        raise EmptyInputError("file is empty", path=str(p))
-    # The csv module refuses fields over 128 KB by default; a cell may be as long as the file may be.
+def _csv_records(p: Path, sep: str | None) -> Iterator[list[str]]:
+    """Yield the records of a CSV file, header first, with the formula mark undone; blank lines skipped.
+
+    The file is decoded as it is read (its encoding decided first, for the whole file), so a file of any
+    size takes the memory of one record.
+    """
+    encoding = _encoding(_file_blocks(p), p, save_as="UTF-8 CSV")
+    # The csv module refuses fields over 128 KB by default; a cell may be as long as a file may be.
     if csv.field_size_limit() < MAX_INPUT_BYTES:
         csv.field_size_limit(MAX_INPUT_BYTES)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep or _sniff_delimiter(text), strict=True)
-    records: list[list[str]] = []
-    try:
-        for record in reader:
-            if record:  # a blank line is no row
-                records.append(record)
-    except csv.Error as exc:
-        raise InputDataError(f"malformed CSV: {exc}", path=str(p), row=reader.line_num) from exc
-    # Every CSV this library writes neutralises formula-like cells; take exactly that mark away again.
-    header = [restore_formula(c).strip() for c in records[0]]
-    rows = [[restore_formula(c) if c.startswith(_MARK) else c for c in r] for r in records[1:]]
-    return _frame(header, rows, p)
+    with p.open(encoding=encoding, newline="") as fh:
+        # The delimiter is sniffed on the first 20 lines; read that much, ending at a line end.
+        prefix = ""
+        while (len(prefix) < _BLOCK and len(prefix.splitlines()) <= 20) or not prefix.strip():
+            block = fh.read(1 << 16)
+            if not block:
+                break
+            prefix += block
+        prefix += fh.readline()
+        if not prefix.strip():
+            raise EmptyInputError("file is empty", path=str(p))
+        lines = itertools.chain(io.StringIO(prefix, newline=""), fh)
+        reader = csv.reader(lines, delimiter=sep or _sniff_delimiter(prefix), strict=True)
+        try:
+            for record in reader:
+                if record:  # a blank line is no row
+                    # Every CSV this library writes neutralises formula-like cells; take exactly that mark away.
+                    yield [restore_formula(c) if c.startswith(_MARK) else c for c in record]
+        except csv.Error as exc:
+            raise InputDataError(f"malformed CSV: {exc}", path=str(p), row=reader.line_num) from exc
 
 
-def _read_xlsx(p: Path, sheet: str | int) -> pd.DataFrame:
+def _xlsx_text(cell: Any) -> str:
+    """Return a cell's value as the text pandas' reader gives it (whole numbers without ``.0``, errors empty)."""
+    value = cell.value
+    if value is None or cell.data_type == "e":
+        return ""
+    if cell.data_type == "n" and isinstance(value, int | float):
+        whole = int(value)
+        value = whole if whole == value else float(value)
+    return unescape_xlsx_text(str(value))
+
+
+def _xlsx_records(p: Path, sheet: str | int) -> Iterator[list[str]]:
+    """Yield the non-empty rows of a worksheet, header first, reading the sheet as a stream (openpyxl read-only).
+
+    A sheet that declares (in its ``<dimension>``) or holds more than :data:`MAX_XLSX_CELLS` cells is
+    refused before it fills memory; the zip limits of :func:`check_zip` apply first.
+    """
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     check_zip(p, ".xlsx")
     try:
-        raw = pd.read_excel(p, sheet_name=sheet, header=None, dtype=str, keep_default_na=False, engine="openpyxl")
-    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        wb = load_workbook(p, read_only=True, data_only=True, keep_links=False)
+    except (zipfile.BadZipFile, KeyError, OSError, InvalidFileException) as exc:
         raise InputDataError(f"not a readable .xlsx file ({exc.__class__.__name__})", path=str(p)) from exc
-    except ValueError as exc:
-        raise InputDataError(f"cannot read worksheet {sheet!r}: {exc}", path=str(p)) from exc
-    cells = [["" if pd.isna(v) else unescape_xlsx_text(str(v)) for v in r] for r in raw.itertuples(index=False)]
-    cells = [r for r in cells if any(r)] if cells else cells
-    if not cells:
-        return pd.DataFrame()
-    return _frame([c.strip() for c in cells[0]], cells[1:], p)
+    try:
+        names = wb.sheetnames
+        if sheet not in (range(len(names)) if isinstance(sheet, int) else names):
+            raise InputDataError(
+                f"cannot read worksheet {sheet!r}: the file has {len(names)} ({', '.join(map(repr, names))})",
+                path=str(p),
+            )
+        ws = wb[names[sheet] if isinstance(sheet, int) else sheet]
+        declared = (ws.max_row or 0) * (ws.max_column or 0)
+        if declared > MAX_XLSX_CELLS:
+            raise InputDataError(
+                f"refused: the worksheet declares {ws.max_row:,} rows by {ws.max_column:,} columns, more than "
+                f"the limit of {MAX_XLSX_CELLS:,} cells",
+                path=str(p),
+            )
+        ws.reset_dimensions()  # a declared size may also be too small: read what is there
+        cells = 0
+        width: int | None = None
+        for number, row in enumerate(ws.iter_rows(), start=1):
+            cells += len(row)
+            if cells > MAX_XLSX_CELLS:
+                raise InputDataError(
+                    f"refused: the worksheet holds more than the limit of {MAX_XLSX_CELLS:,} cells",
+                    path=str(p),
+                    row=number,
+                )
+            values = [_xlsx_text(c) for c in row]
+            while values and values[-1] == "":
+                values.pop()
+            if not values:
+                continue
+            if width is None:
+                width = len(values)
+            elif len(values) > width:
+                extra = (
+                    next(i for i in range(width, len(values)) if values[i].strip())
+                    if any(v.strip() for v in values[width:])
+                    else None
+                )
+                if extra is not None:
+                    raise InputDataError(
+                        f"column {extra + 1} holds data but has no name in the header; give it one", path=str(p)
+                    )
+            yield values
+    finally:
+        wb.close()
+
+
+def _records(p: Path, sheet: str | int) -> Iterator[list[str]]:
+    """Return the records of a CSV or XLSX file, header first (see :func:`_csv_records`, :func:`_xlsx_records`)."""
+    suffix = p.suffix.lower()
+    if not p.is_file():
+        raise InputDataError("file not found", path=str(p))
+    if suffix in CSV_SUFFIXES:
+        return _csv_records(p, "\t" if suffix == ".tsv" else None)
+    if suffix in EXCEL_SUFFIXES:
+        return _xlsx_records(p, sheet)
+    raise InputDataError(f"unsupported file type {suffix or '(none)'!r}; use .csv or .xlsx", path=str(p))
+
+
+def iter_table(path: str | Path, *, chunk_rows: int, sheet: str | int = 0) -> Iterator[pd.DataFrame]:
+    r"""Read a CSV or XLSX file in chunks of at most ``chunk_rows`` rows, each a DataFrame of strings.
+
+    The same checks as :func:`read_table`, row numbers counted over the whole file; a CSV file may be of
+    any size (it is decoded as it is read), an ``.xlsx`` is read as a stream within :data:`MAX_XLSX_CELLS`
+    and the zip limits. Concatenated, the chunks are what :func:`read_table` returns.
+
+    Raises
+    ------
+    InputDataError, EmptyInputError
+        As :func:`read_table`; a problem in a later row is raised when its chunk is reached.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = p.write_text("text\nWebinar\nCongres\nIntervisie\n", "utf-8")
+    >>> [len(chunk) for chunk in iter_table(p, chunk_rows=2)]
+    [2, 1]
+    """
+    if chunk_rows < 1:
+        raise ValueError(f"chunk_rows must be at least 1, not {chunk_rows}")
+    p = Path(path)
+    records = _records(p, sheet)
+    header = [c.strip() for c in next(records, [])]
+    step = max(1, min(chunk_rows, _CHUNK_CELLS // max(len(header), 1)))
+    first_row = 2
+    yielded = False
+    while rows := list(itertools.islice(records, step)):
+        frame = _frame(header, rows, p, first_row=first_row)
+        first_row += len(rows)
+        if frame.shape[1]:
+            yielded = True
+            yield frame
+    if not yielded:
+        raise EmptyInputError("no data rows (only a header or nothing at all)", path=str(p))
 
 
 def read_table(path: str | Path, *, sheet: str | int = 0) -> pd.DataFrame:
@@ -382,17 +567,11 @@ def read_table(path: str | Path, *, sheet: str | int = 0) -> pd.DataFrame:
         If it has no data rows.
     """
     p = Path(path)
-    if not p.is_file():
-        raise InputDataError("file not found", path=str(p))
-    suffix = p.suffix.lower()
-    if p.stat().st_size > MAX_INPUT_BYTES:
+    if p.is_file() and p.stat().st_size > MAX_INPUT_BYTES:
         raise InputDataError(f"file is larger than {MAX_INPUT_BYTES // 2**20} MB", path=str(p))
-    if suffix in CSV_SUFFIXES:
-        df = _read_csv(p, "\t" if suffix == ".tsv" else None)
-    elif suffix in EXCEL_SUFFIXES:
-        df = _read_xlsx(p, sheet)
-    else:
-        raise InputDataError(f"unsupported file type {suffix or '(none)'!r}; use .csv or .xlsx", path=str(p))
+    records = _records(p, sheet)
+    header = [c.strip() for c in next(records, [])]
+    df = _frame(header, list(records), p)
     if df.empty:
         raise EmptyInputError("no data rows (only a header or nothing at all)", path=str(p))
     return df
@@ -482,7 +661,7 @@ def sniff_csv_dialect(path: str | Path) -> CsvDialect:
     return CsvDialect(delimiter, encoding, lineterminator)
 
 
-def _check_encodable(df: pd.DataFrame, encoding: str, path: Path) -> None:
+def _check_encodable(df: pd.DataFrame, encoding: str, path: Path, first_index: int = 0) -> None:
     """Refuse, naming row and column, a cell that ``encoding`` cannot hold (Windows-1252 lacks many)."""
     if encoding.startswith("utf"):
         return
@@ -497,9 +676,33 @@ def _check_encodable(df: pd.DataFrame, encoding: str, path: Path) -> None:
                     f"{char!r} cannot be written in the file's encoding ({shown}); save the file as CSV UTF-8 "
                     "first, or write a new file with --output",
                     path=str(path),
-                    row=sheet_row(i),
+                    row=sheet_row(first_index + i),
                     column=str(name),
                 ) from None
+
+
+def remove_stale_temporaries(dest: str | Path) -> None:
+    """Remove the temporary files (or model folders) that runs killed while writing ``dest`` left beside it.
+
+    A process killed by ``kill -9`` cannot clean up. Its temporary file is named
+    ``.<name>.<pid>.<random><suffix>``; it is removed only when no process ``pid`` runs, so a concurrent
+    writer's file is left alone.
+    """
+    dest = Path(dest)
+    start = f".{dest.name}."
+    for leftover in dest.parent.glob(glob.escape(start) + "*"):
+        pid = leftover.name[len(start) :].split(".", 1)[0]
+        if not pid.isdigit() or not leftover.name.endswith(dest.suffix):
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
+        except (PermissionError, OverflowError):  # another user's process, or no process id at all
+            continue
 
 
 def atomic_write(path: str | Path, write: Callable[[Path], None], *, inputs: Sequence[str | Path] = ()) -> Path:
@@ -524,7 +727,9 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], *, inputs: Seq
         if Path(src).exists() and dest.exists() and os.path.samefile(src, dest):
             raise InputDataError("refusing to overwrite an input file; choose another output", path=str(dest))
     dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=dest.suffix, dir=dest.parent)
+    remove_stale_temporaries(dest)
+    # The temporary file's name holds this process's id, so a later run can tell it was left by a killed one.
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.{os.getpid()}.", suffix=dest.suffix, dir=dest.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -549,14 +754,34 @@ def _neutralised(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _write_xlsx(df: pd.DataFrame, tmp: Path) -> None:
+def _append_chunks(ws: Any, chunks: Iterable[pd.DataFrame], dest: Path) -> None:
+    rows = 0
+    for index, df in enumerate(chunks):
+        if index == 0:
+            ws.append(string_cells(ws, [str(c) for c in df.columns]))
+            rows = 1
+        rows += len(df)
+        if rows > MAX_XLSX_ROWS:
+            raise InputDataError(
+                f"{rows - 1:,} rows or more do not fit in an .xlsx worksheet (Excel's limit is "
+                f"{MAX_XLSX_ROWS - 1:,} rows under the header); write a .csv file instead",
+                path=str(dest),
+            )
+        for row in df.itertuples(index=False, name=None):
+            ws.append(string_cells(ws, row))
+
+
+def _write_xlsx(chunks: Iterable[pd.DataFrame], tmp: Path, dest: Path) -> None:
+    """Write the chunks as one worksheet, streamed (openpyxl write-only), every text a string cell."""
     from openpyxl import Workbook
 
-    wb = Workbook()
-    ws = wb.active
-    ws.append(string_cells(ws, [str(c) for c in df.columns]))
-    for row in df.itertuples(index=False, name=None):
-        ws.append(string_cells(ws, row))
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet()
+    try:
+        _append_chunks(ws, chunks, dest)
+    except BaseException:
+        ws.close()  # ends the sheet's writer, so an error leaves no half-open generator behind
+        raise
     wb.save(tmp)
 
 
@@ -597,6 +822,40 @@ def write_table(
     InputDataError
         If the suffix is not supported, or a cell cannot be written in the dialect's encoding.
     """
+    lone_cr = any(isinstance(v, str) and "\r" in v for j in range(df.shape[1]) for v in df.iloc[:, j])
+    return write_table_chunks([df], path, inputs=inputs, bom=bom, dialect=dialect, lone_cr=lone_cr)
+
+
+def write_table_chunks(
+    chunks: Iterable[pd.DataFrame],
+    path: str | Path,
+    *,
+    inputs: Sequence[str | Path] = (),
+    bom: bool = False,
+    dialect: CsvDialect | None = None,
+    lone_cr: bool = False,
+) -> Path:
+    """Write a table that arrives in chunks (same columns each) atomically, as :func:`write_table` does.
+
+    The chunks go one by one into a temporary file beside ``path``, renamed into place once the last is
+    written, so memory holds one chunk and an interrupted run leaves the previous file as it was. An
+    ``.xlsx`` holds at most :data:`MAX_XLSX_ROWS` rows, the header included.
+
+    Parameters
+    ----------
+    chunks : iterable of pandas.DataFrame
+        The table's rows, in order; the first chunk's columns are the header.
+    path, inputs, bom, dialect
+        As :func:`write_table`.
+    lone_cr : bool, default=False
+        Some text holds a carriage return: with line feeds as line ends every cell is then quoted (so such
+        a text cannot split its row). :func:`write_table` finds it out itself.
+
+    Returns
+    -------
+    Path
+        The destination.
+    """
     dest = Path(path)
     suffix = dest.suffix.lower()
     if suffix not in CSV_SUFFIXES + EXCEL_SUFFIXES:
@@ -605,25 +864,27 @@ def write_table(
         dialect = CsvDialect(",", "utf-8-sig" if bom else "utf-8", "\r\n")
     if suffix == ".tsv":
         dialect = CsvDialect("\t", dialect.encoding, dialect.lineterminator)
-    if suffix in CSV_SUFFIXES:
-        _check_encodable(df, dialect.encoding, dest)
+    csv_dialect = dialect
 
     def write(tmp: Path) -> None:
         if suffix in EXCEL_SUFFIXES:
-            _write_xlsx(df, tmp)
-        else:
-            # CRLF (RFC 4180, and what Excel writes) also makes the csv module quote a text holding a lone CR;
-            # with LF line endings such a text would split its row, so then every cell is quoted.
-            lone_cr = dialect.lineterminator == "\n" and any(
-                isinstance(v, str) and "\r" in v for j in range(df.shape[1]) for v in df.iloc[:, j]
-            )
-            _neutralised(df).to_csv(
-                tmp,
-                index=False,
-                sep=dialect.delimiter,
-                encoding=dialect.encoding,
-                lineterminator=dialect.lineterminator,
-                quoting=csv.QUOTE_ALL if lone_cr else csv.QUOTE_MINIMAL,
-            )
+            _write_xlsx(chunks, tmp, dest)
+            return
+        # CRLF (RFC 4180, and what Excel writes) also makes the csv module quote a text holding a lone CR;
+        # with LF line endings such a text would split its row, so then every cell is quoted.
+        quote_all = csv_dialect.lineterminator == "\n" and lone_cr
+        done = 0
+        with tmp.open("w", encoding=csv_dialect.encoding, newline="") as fh:
+            for index, df in enumerate(chunks):
+                _check_encodable(df, csv_dialect.encoding, dest, done)
+                _neutralised(df).to_csv(
+                    fh,
+                    index=False,
+                    header=index == 0,
+                    sep=csv_dialect.delimiter,
+                    lineterminator=csv_dialect.lineterminator,
+                    quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL,
+                )
+                done += len(df)
 
     return atomic_write(dest, write, inputs=inputs)

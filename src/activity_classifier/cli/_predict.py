@@ -6,13 +6,14 @@ import argparse
 import json
 import sys
 
-from .._output import PREDICTION_COLUMNS
+from .._output import DEFAULT_CHUNK_ROWS, PREDICTION_COLUMNS
 from ._support import (
     add_csv_dialect,
     add_jobs,
     add_target_accuracy,
     add_trust_model,
     csv_dialect,
+    positive_int,
     progress_callback,
     target_for,
     writing,
@@ -45,11 +46,10 @@ def stdin_lines() -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from .._stream import count_rows, predict_file
     from ..exceptions import InputDataError
     from ..persistence import load_model
-    from ..predictions import classify
-    from ..reliability import BatchReport, review_to_target
-    from ..tables import find_column, read_table, write_table
+    from ..reliability import review_to_target
 
     model = load_model(args.model, trust=args.trust_model)
     target = target_for(args.target_accuracy, model)
@@ -63,30 +63,36 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not args.output:
         raise InputDataError("--output is required unless INPUT is '-'")
-    frame = read_table(args.input)
-    find_column(frame, args.text_column, args.input)
     if args.dry_run:
-        print(f"dry run: {len(frame)} rows readable; nothing classified, nothing written", file=sys.stderr)
+        rows = count_rows(args.input, args.text_column, chunk_rows=args.chunk_rows)
+        print(f"dry run: {rows} rows readable; nothing classified, nothing written", file=sys.stderr)
         return 0
-    result = classify(
-        frame,
-        text_column=args.text_column,
-        model=model,
-        method=args.method,
-        target_accuracy=target,
-        progress=progress_callback(),
-        n_jobs=args.jobs,
+
+    def announce(rows: int) -> None:
+        if str(args.output).lower().endswith(".xlsx") and rows >= LARGE_WORKBOOK_ROWS:
+            print(f"writing {rows} rows to {args.output} (a large workbook takes a while)...", file=sys.stderr)
+
+    done = writing(
+        args.output,
+        lambda: predict_file(
+            model,
+            args.input,
+            args.output,
+            text_column=args.text_column,
+            method=args.method,
+            target_accuracy=target,
+            chunk_rows=args.chunk_rows,
+            n_jobs=args.jobs,
+            dialect=csv_dialect(args.csv_dialect),
+            progress=progress_callback(),
+            before_writing=announce,
+        ),
     )
-    if str(args.output).lower().endswith(".xlsx") and len(result) >= LARGE_WORKBOOK_ROWS:
-        print(f"writing {len(result)} rows to {args.output} (a large workbook takes a while)...", file=sys.stderr)
-    dialect = csv_dialect(args.csv_dialect)
-    writing(args.output, lambda: write_table(result, args.output, inputs=[args.input], dialect=dialect))
-    flagged = int(result["needs_review"].sum())
     print(
-        f"{len(result)} rows classified, {flagged} flagged for review; written to {args.output}",
+        f"{done.rows} rows classified, {done.flagged} flagged for review; written to {args.output}",
         file=sys.stderr,
     )
-    print(BatchReport.from_dict(result.attrs["batch_report"]).summary(), file=sys.stderr)
+    print(done.report.summary(), file=sys.stderr)
     return 0
 
 
@@ -109,4 +115,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_trust_model(p)
     add_csv_dialect(p)
     add_jobs(p)
+    p.add_argument(
+        "--chunk-rows",
+        type=positive_int,
+        default=DEFAULT_CHUNK_ROWS,
+        metavar="N",
+        help="rows read, classified and written at a time (default %(default)s): memory holds one chunk, "
+        "whatever the length of INPUT; the output does not depend on it",
+    )
     p.set_defaults(func=run)

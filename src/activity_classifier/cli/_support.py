@@ -26,6 +26,7 @@ __all__ = [
     "csv_dialect",
     "finish_stdout",
     "group_column_arg",
+    "positive_int",
     "progress_callback",
     "require_groups",
     "silence_stdout",
@@ -206,7 +207,7 @@ def add_jobs(parser: argparse.ArgumentParser) -> None:
     """Add ``--jobs N``: processes to classify with (default: all cores; 1: in this process)."""
     parser.add_argument(
         "--jobs",
-        type=_positive_int,
+        type=positive_int,
         default=os.cpu_count() or 1,
         metavar="N",
         help="processes to classify with (default: all %(default)s cores; 1: in this process); the output "
@@ -214,7 +215,8 @@ def add_jobs(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _positive_int(value: str) -> int:
+def positive_int(value: str) -> int:
+    """Parse a whole number of at least 1 (argparse ``type``)."""
     try:
         number = int(value)
     except ValueError:
