@@ -8,6 +8,7 @@ the peak memory and whether the peak PSS stays under the bound.
 
     python benchmarks/bench_streaming.py                      # 1,000,000 rows, then ~200 MB (long texts)
     python benchmarks/bench_streaming.py --rows 50000 --megabytes 0   # a quick run
+    python benchmarks/bench_streaming.py --rows 0 --dry-run           # reading the ~200 MB file only
 """
 
 from __future__ import annotations
@@ -61,17 +62,20 @@ def measure(label: str, src: Path, rows: int, args: argparse.Namespace) -> bool:
     cmd = [*CLI, "predict", str(src), "--output", str(out), "--jobs", str(args.jobs)]
     if args.chunk_rows:
         cmd += ["--chunk-rows", str(args.chunk_rows)]
+    if args.dry_run:
+        cmd += ["--dry-run"]  # reads and checks every row, classifies nothing
     size = src.stat().st_size / 2**20
     result = run(cmd)
     ok = result["pss"] < args.bound_mb
     print(
-        f"{label}: {rows:,} rows, {size:.0f} MB in, {out.stat().st_size / 2**20:.0f} MB out; "
+        f"{label}{' (--dry-run)' if args.dry_run else ''}: {rows:,} rows, {size:.0f} MB in, "
+        f"{out.stat().st_size / 2**20 if out.exists() else 0:.0f} MB out; "
         f"wall {result['seconds']:.0f} s, CPU {result['cpu']:.0f} s, {rows / result['seconds']:,.0f} rows/s; "
         f"peak RSS {result['rss']:.0f} MB, peak PSS {result['pss']:.0f} MB "
         f"({'under' if ok else 'OVER'} the bound of {args.bound_mb:.0f} MB); load average {os.getloadavg()[0]:.2f}",
         flush=True,
     )
-    out.unlink()
+    out.unlink(missing_ok=True)
     return ok
 
 
@@ -83,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--chunk-rows", type=int, default=0, help="--chunk-rows of predict (0: its default)")
     parser.add_argument("--folder", help="where to write the inputs (default: a temporary folder)")
+    parser.add_argument("--dry-run", action="store_true", help="pass --dry-run: measure reading only")
     args = parser.parse_args(argv)
     folder = Path(args.folder or tempfile.mkdtemp(prefix="bench_streaming_"))
     folder.mkdir(parents=True, exist_ok=True)
