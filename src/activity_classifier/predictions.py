@@ -12,18 +12,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ._output import PREDICTION_COLUMNS
 from ._progress import Progress
-from .analysis import Analysis
-from .estimator import ActivityClassifier
+from ._runtime import CHUNK_SIZE, Predictor, as_predictor
 from .exceptions import InputDataError
-from .persistence import load_model
+from .persistence import load_predictor
 from .policy import Method, Prediction
-from .reliability import DEFAULT_TARGET_ACCURACY, check_target, model_reliability, review_to_target
+from .reliability import DEFAULT_TARGET_ACCURACY, check_target, model_reliability
 from .tables import find_column
+
+if TYPE_CHECKING:
+    from .estimator import ActivityClassifier
 
 __all__ = ["PREDICTION_COLUMNS", "PROGRESS_BATCH", "classify", "predictions_frame"]
 
@@ -88,7 +91,7 @@ def classify(
     data: Sequence[str] | pd.DataFrame | pd.Series,
     *,
     text_column: str = "text",
-    model: ActivityClassifier | None = None,
+    model: ActivityClassifier | Predictor | None = None,
     method: Method = "hybrid",
     progress: Progress | None = None,
     target_accuracy: float | None = DEFAULT_TARGET_ACCURACY,
@@ -103,8 +106,9 @@ def classify(
         (None, NaN) get no label and are flagged ``empty_text``.
     text_column : str, default="text"
         The text column of a DataFrame (matched ignoring case).
-    model : ActivityClassifier, optional
-        A fitted classifier; the shipped default model when omitted.
+    model : ActivityClassifier or Predictor, optional
+        A fitted classifier, or its runtime (:func:`~activity_classifier.persistence.load_predictor`); the
+        shipped default model when omitted.
     method : {"hybrid", "model", "rules"}, default="hybrid"
         Prediction policy.
     progress : callable, optional
@@ -145,24 +149,21 @@ def classify(
     else:
         texts = list(data)
         frame = pd.DataFrame({"text": texts})
-    clf = model if model is not None else load_model()
+    predictor = as_predictor(model) if model is not None else load_predictor()
     # A missing cell (None, NaN, pd.NA: what pandas reads for an empty cell) is an empty text, flagged
-    # ``empty_text`` with no label, never the word "nan" classified. The analysis runs on n_jobs processes;
-    # features, policy and the target accuracy read it in this one.
+    # ``empty_text`` with no label, never the word "nan" classified. Each chunk is analysed, featurised,
+    # explained and given its reliability signals on one of n_jobs processes.
     cleaned = ["" if _is_missing(t) else t for t in texts]
-    step = len(cleaned) if progress is None else PROGRESS_BATCH
-    docs: list[Analysis] = []
-    preds: list[Prediction] = []
-    for start in range(0, len(cleaned), max(step, 1)):
-        batch = cleaned[start : start + step]
-        batch_docs = clf.analyse(batch, n_jobs=n_jobs)
-        docs += batch_docs
-        preds += clf.explain(batch, method=method, analysis=batch_docs)
-        if progress is not None:
-            progress("classify", min(start + step, len(cleaned)), len(cleaned))
-    if target_accuracy is not None and model_reliability(clf) is None:
+    if target_accuracy is not None and model_reliability(predictor) is None:
         logger.warning("the model stores no risk-coverage curve: no target accuracy applied (retrain it)")
-    preds, report = review_to_target(clf, docs, preds, target_accuracy)
+    preds, report = predictor.predict_reviewed(
+        cleaned,
+        method=method,
+        target=target_accuracy,
+        n_jobs=n_jobs,
+        progress=None if progress is None else lambda done: progress("classify", done, len(cleaned)),
+        chunk_size=PROGRESS_BATCH if progress is not None else CHUNK_SIZE,
+    )
     out = predictions_frame(preds)
     if frame.columns.duplicated().any():
         dupes = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})

@@ -43,15 +43,18 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.preprocessing import normalize
 
 from .analysis import Analysis
 from .exceptions import InputDataError, ModelArtifactError
 from .policy import Prediction, ReviewReason
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
+    from ._runtime import FeatureRows
 
 __all__ = [
     "DEFAULT_TARGET_ACCURACY",
@@ -63,8 +66,10 @@ __all__ = [
     "aurc",
     "build_reliability",
     "check_target",
+    "flag_to_target",
     "item_signals",
     "model_reliability",
+    "needed_signals",
     "review_to_target",
     "risk_coverage",
     "select_for_target",
@@ -102,6 +107,9 @@ def check_target(target: float) -> float:
 # -- signals ----------------------------------------------------------------------------------------
 def type_centroids(word_features: sp.spmatrix, y: np.ndarray, classes: Any) -> sp.csr_matrix:
     """L2-normalised mean word TF-IDF vector of each type's training texts, shape ``(n_classes, n_words)``."""
+    import scipy.sparse as sp
+    from sklearn.preprocessing import normalize
+
     rows = []
     for c in classes:
         mask = np.asarray(y == c)
@@ -127,12 +135,14 @@ def item_signals(
     docs: Sequence[Analysis],
     predictions: Sequence[Prediction],
     needed: Collection[str] | None = None,
+    *,
+    rows: FeatureRows | None = None,
 ) -> np.ndarray:
     """Return the :data:`SIGNALS` of each prediction, shape ``(n, len(SIGNALS))`` (NaN where unavailable).
 
     Parameters
     ----------
-    model : ActivityClassifier
+    model : ActivityClassifier or Predictor
         The fitted classifier that made the predictions.
     docs : sequence of Analysis
         The analysed texts.
@@ -141,31 +151,32 @@ def item_signals(
     needed : collection of str, optional
         Only these signals need to be right (the others may be NaN): with neither ``centroid_similarity``
         nor ``word_char_disagree`` among them the texts are not featurised again. None: all of them.
+    rows : FeatureRows, optional
+        The texts' feature rows, if already computed (saves featurising them again).
     """
+    from ._runtime import as_predictor
+
+    predictor = as_predictor(model)
     n = len(docs)
     out = np.full((n, len(SIGNALS)), np.nan)
     if not n:
         return out
-    classes = [str(c) for c in model.classes_]
-    vocabulary = model.word_vectorizer_.vocabulary_
+    classes = predictor.classes
+    featurizer = predictor.featurizer
+    vocabulary = featurizer.word_vocabulary
     similarity = np.full(n, np.nan)
     word_pred = char_pred = np.zeros(n, dtype=int)
-    if needed is None or _FEATURE_SIGNALS & set(needed):
-        features = model._features(docs)
-        n_word = len(vocabulary)
-        word = features[:, :n_word]
-        linear = model._linear_model()
-        coef = sp.csr_matrix(linear.coef_)
-        intercept = np.asarray(linear.intercept_)
-        word_pred = char_pred = np.asarray(word @ coef[:, :n_word].T + intercept).argmax(axis=1)
-        if model.char_vectorizer_ is not None:
-            n_char = len(model.char_vectorizer_.vocabulary_)
-            char = features[:, n_word : n_word + n_char]
-            char_pred = np.asarray(char @ coef[:, n_word : n_word + n_char].T + intercept).argmax(axis=1)
-        centroids = getattr(model, "centroids_", None)
-        if centroids is not None:
-            similarity = np.asarray((word @ centroids.T).max(axis=1).todense()).ravel()
     featurised = needed is None or bool(_FEATURE_SIGNALS & set(needed))
+    if featurised:
+        if rows is None:
+            rows = featurizer.transform(docs)
+        n_word = featurizer.n_word
+        word_pred = char_pred = (predictor.coef_dot(rows, 0, n_word) + predictor.intercept).argmax(axis=1)
+        if featurizer.n_char:
+            char_scores = predictor.coef_dot(rows, n_word, n_word + featurizer.n_char) + predictor.intercept
+            char_pred = char_scores.argmax(axis=1)
+        if predictor.centroids is not None:
+            similarity = rows.dot(predictor.centroids, 0, n_word).max(axis=1)
     for i, (doc, pred) in enumerate(zip(docs, predictions, strict=True)):
         if pred.label is None:
             continue
@@ -507,12 +518,26 @@ def review_to_target(
     -------
     (list of Prediction, BatchReport)
     """
+    rel = model_reliability(model)
+    signals = item_signals(model, docs, predictions, needed=needed_signals(rel))
+    return flag_to_target(predictions, signals, rel, target)
+
+
+def needed_signals(rel: Reliability | None) -> frozenset[str]:
+    """Return the signals :func:`flag_to_target` reads: those of the stored model and the unknown-word share."""
+    return frozenset({"unknown_share", *(rel.signals if rel is not None else ())})
+
+
+def flag_to_target(
+    predictions: Sequence[Prediction],
+    signals: np.ndarray,
+    rel: Reliability | None,
+    target: float | None = DEFAULT_TARGET_ACCURACY,
+) -> tuple[list[Prediction], BatchReport]:
+    """:func:`review_to_target` given the predictions' :func:`item_signals` (at least :func:`needed_signals`)."""
     if target is not None:
         target = check_target(target)
     preds = list(predictions)
-    rel = model_reliability(model)
-    # Only what the stored model reads, and the unknown-word share of the batch report.
-    signals = item_signals(model, docs, preds, needed={"unknown_share", *(rel.signals if rel is not None else ())})
     unknown = signals[:, SIGNALS.index("unknown_share")]
     share = float(np.nanmean(unknown)) if np.isfinite(unknown).any() else None
     if rel is None or target is None:
