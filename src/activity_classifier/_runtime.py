@@ -249,12 +249,9 @@ def _softmax(x: np.ndarray) -> np.ndarray:
     return np.asarray(e / e.sum(axis=1, keepdims=True))
 
 
-def _top_terms(
-    cols: np.ndarray, values: np.ndarray, weights: np.ndarray, names: Sequence[str], readable: np.ndarray, n: int
-) -> list[str]:
-    """Return the readable features of one row that pushed most towards a type (weights: its coefficients)."""
-    keep = readable[cols]
-    cols, contrib = cols[keep], values[keep] * weights[cols[keep]]
+def _top_terms(cols: np.ndarray, values: np.ndarray, weights: np.ndarray, names: Sequence[str], n: int) -> list[str]:
+    """Return the features of one row (its readable columns) that pushed most towards a type (its coefficients)."""
+    contrib = values * weights[cols]
     order = np.argsort(-contrib, kind="stable")[:n]
     return [names[cols[j]] for j in order if contrib[j] > 0]
 
@@ -378,17 +375,21 @@ class Predictor:
     ) -> list[Prediction]:
         proba = self.proba(rows) if rows is not None else None
         classes, index = self.classes, {label: k for k, label in enumerate(self.classes)}
-        names, readable, coef = self.featurizer.names, self.featurizer.readable, self.coef
+        names, coef = self.featurizer.names, self.coef
+        if rows is not None:
+            # Only readable columns are evidence: drop the character n-grams of the whole chunk at once.
+            keep = self.featurizer.readable[rows.indices]
+            cols, values = rows.indices[keep], rows.data[keep]
+            indptr = np.zeros(rows.n_rows + 1, dtype=np.int64)
+            np.cumsum(np.bincount(rows.row_ids()[keep], minlength=rows.n_rows), out=indptr[1:])
         out: list[Prediction] = []
         for i, doc in enumerate(docs):
             row_terms: Callable[[str], list[str]] | None = None
             if rows is not None:
-                lo, hi = rows.indptr[i], rows.indptr[i + 1]
+                lo, hi = indptr[i], indptr[i + 1]
 
-                def row_terms(
-                    label: str, cols: np.ndarray = rows.indices[lo:hi], values: np.ndarray = rows.data[lo:hi]
-                ) -> list[str]:
-                    return _top_terms(cols, values, coef[index[label]], names, readable, n_terms)
+                def row_terms(label: str, c: np.ndarray = cols[lo:hi], v: np.ndarray = values[lo:hi]) -> list[str]:
+                    return _top_terms(c, v, coef[index[label]], names, n_terms)
 
             out.append(
                 decide(

@@ -43,6 +43,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -119,8 +120,13 @@ def type_centroids(word_features: sp.spmatrix, y: np.ndarray, classes: Any) -> s
     return centroids.tocsr()
 
 
+@lru_cache(maxsize=200_000)
+def _has_letter(word: str) -> bool:
+    return any(ch.isalpha() for ch in word)
+
+
 def _unknown_share(doc: Analysis, vocabulary: Mapping[str, int]) -> float:
-    words = [w for w in doc.lemmas if any(ch.isalpha() for ch in w)]
+    words = [w for w in doc.lemmas if _has_letter(w)]
     if not words:
         return 0.0
     return sum(w not in vocabulary for w in words) / len(words)
