@@ -69,7 +69,7 @@ SETTINGS_FILE = "inference.json"
 #: Probabilities are mixed with this much of a uniform distribution, so that no type ever gets exactly 0.
 PROBA_FLOOR = 1e-3
 #: Texts analysed, featurised and explained at a time (bounded memory; the unit of work of a worker).
-CHUNK_SIZE = 2_000
+CHUNK_SIZE = 1_000
 #: Words whose character n-gram columns are cached per featurizer.
 _CACHE_WORDS = 500_000
 

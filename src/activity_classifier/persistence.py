@@ -1,11 +1,17 @@
 """Saving and loading models as verified, versioned artifacts.
 
-A model directory holds two files::
+A model directory holds four files::
 
     model.skops      the fitted ActivityClassifier, written with skops.io (no pickle)
+    inference.npz    the inference runtime's arrays (:mod:`activity_classifier._runtime`)
+    inference.json   the inference runtime's vocabularies and settings
     metadata.json    format version, library versions, pipeline, labels, training data hash,
-                     settings, cross-validated metrics, creation time, and the model file's name, format
-                     and SHA-256
+                     settings, cross-validated metrics, creation time, the model file's name, format
+                     and SHA-256, and the ``runtime`` block (its version, the two files and their SHA-256)
+
+:func:`load_model` reads ``model.skops`` (the estimator, for training-side work and inspection);
+:func:`load_predictor` reads only the runtime files (what ``predict`` needs, without scikit-learn, SciPy
+or skops), or exports the estimator of an older folder without them.
 
 Loading never runs code from the model folder. ``model.skops`` is read with :func:`skops.io.load`, which
 rebuilds objects from a JSON schema and arrays instead of unpickling them, and only if every type the file
