@@ -182,15 +182,35 @@ class Featurizer:
         self._char_cache: dict[str, np.ndarray] = {}
         self.rules = analyzer.rules
         self.gazetteer: Gazetteer | None = analyzer.gazetteer
-        names = list(word_terms) + ["char:" + t for t in char_terms or ()]
+        tail: list[str] = []
         if settings["rule_features"]:
-            names += [f"rule:{s}" for s in self.rules.slugs]
+            tail += [f"rule:{s}" for s in self.rules.slugs]
         if settings["gazetteer_features"]:
-            names += self._gazetteer().feature_names()
-        #: The name of every column.
-        self.names = names
-        #: True for the columns shown as evidence (all but the character n-grams).
-        self.readable = np.array([not n.startswith("char:") for n in names], dtype=bool)
+            tail += self._gazetteer().feature_names()
+        self._tail = tail
+        #: Number of columns.
+        self.n_features = self.n_word + self.n_char + len(tail)
+        #: True for the columns shown as evidence (all but the character n-grams, named ``char:...``).
+        self.readable = np.ones(self.n_features, dtype=bool)
+        self.readable[self.n_word : self.n_word + self.n_char] = False
+        self.readable[[i for i, t in enumerate(word_terms) if t.startswith("char:")]] = False
+        self._names: list[str] | None = None
+
+    @property
+    def names(self) -> list[str]:
+        """The name of every column (built on first use: prediction needs only :meth:`name`)."""
+        if self._names is None:
+            self._names = list(self.word_terms) + ["char:" + t for t in self.char_terms or ()] + self._tail
+        return self._names
+
+    def name(self, col: int) -> str:
+        """Return the name of one column."""
+        if col < self.n_word:
+            return self.word_terms[col]
+        if col >= self.n_word + self.n_char:
+            return self._tail[col - self.n_word - self.n_char]
+        assert self.char_terms is not None
+        return "char:" + self.char_terms[col - self.n_word]
 
     def _gazetteer(self) -> Gazetteer:
         if self.gazetteer is None:  # pragma: no cover - the estimator builds one whenever the features are on
@@ -249,11 +269,13 @@ def _softmax(x: np.ndarray) -> np.ndarray:
     return np.asarray(e / e.sum(axis=1, keepdims=True))
 
 
-def _top_terms(cols: np.ndarray, values: np.ndarray, weights: np.ndarray, names: Sequence[str], n: int) -> list[str]:
+def _top_terms(
+    cols: np.ndarray, values: np.ndarray, weights: np.ndarray, name: Callable[[int], str], n: int
+) -> list[str]:
     """Return the features of one row (its readable columns) that pushed most towards a type (its coefficients)."""
     contrib = values * weights[cols]
     order = np.argsort(-contrib, kind="stable")[:n]
-    return [names[cols[j]] for j in order if contrib[j] > 0]
+    return [name(int(cols[j])) for j in order if contrib[j] > 0]
 
 
 def _run_chunk(
@@ -375,7 +397,7 @@ class Predictor:
     ) -> list[Prediction]:
         proba = self.proba(rows) if rows is not None else None
         classes, index = self.classes, {label: k for k, label in enumerate(self.classes)}
-        names, coef = self.featurizer.names, self.coef
+        name, coef = self.featurizer.name, self.coef
         if rows is not None:
             # Only readable columns are evidence: drop the character n-grams of the whole chunk at once.
             keep = self.featurizer.readable[rows.indices]
@@ -389,7 +411,7 @@ class Predictor:
                 lo, hi = indptr[i], indptr[i + 1]
 
                 def row_terms(label: str, c: np.ndarray = cols[lo:hi], v: np.ndarray = values[lo:hi]) -> list[str]:
-                    return _top_terms(c, v, coef[index[label]], names, n_terms)
+                    return _top_terms(c, v, coef[index[label]], name, n_terms)
 
             out.append(
                 decide(
@@ -622,7 +644,7 @@ class Predictor:
             {k.removeprefix("calibration_"): v for k, v in arrays.items() if k.startswith("calibration_")}
         )
         coef = arrays["coef"]
-        if coef.shape != (len(settings["classes"]), len(featurizer.names)):
+        if coef.shape != (len(settings["classes"]), featurizer.n_features):
             raise ValueError(f"coefficients of shape {coef.shape} do not fit the vocabularies")
         policy = PolicySettings(**settings["policy"])
         return cls(
