@@ -1,6 +1,6 @@
 """``activity-classifier predict`` against a plain scikit-learn pipeline, side by side, as whole processes.
 
-    python benchmarks/bench_vs_plain.py [--runs 3] [--n 20000]
+    python benchmarks/bench_vs_plain.py [--runs 3] [--n 20000] [--model DIR]
 
 Both sides read the same CSV of 20,000 *varied* descriptions (``benchmarks/varied.py``: every distinct text
 of the bundled CSVs, then distinct sentence pairs) and write a CSV of predictions, each in a fresh process,
@@ -142,7 +142,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--n", type=int, default=N_DESCRIPTIONS)
+    parser.add_argument("--model", help="model directory for ours (default: the shipped default model)")
     args = parser.parse_args()
+    model = ["--model", args.model] if args.model else []
     exe = shutil.which("activity-classifier") or str(Path(sys.executable).with_name("activity-classifier"))
     with tempfile.TemporaryDirectory() as tmp:
         data = write_csv(Path(tmp) / "varied.csv", args.n)
@@ -152,9 +154,9 @@ def main() -> int:
         plain_script.write_text(PLAIN_PREDICT, "utf-8")
         out = str(Path(tmp) / "out.csv")
         plain = median_run([sys.executable, str(plain_script), str(plain_model), str(data), out], args.runs)
-        ours = median_run([exe, "predict", str(data), "--output", out], args.runs)
-        ours1 = median_run([exe, "predict", str(data), "--output", out, "--jobs", "1"], args.runs)
-        cold = median_run([exe, "predict", "-"], 5, stdin="Webinar over feedback gevolgd\n")
+        ours = median_run([exe, "predict", str(data), "--output", out, *model], args.runs)
+        ours1 = median_run([exe, "predict", str(data), "--output", out, "--jobs", "1", *model], args.runs)
+        cold = median_run([exe, "predict", "-", *model], 5, stdin="Webinar over feedback gevolgd\n")
         helps = median_run([exe, "--help"], 5)
     rate = {name: args.n / r["seconds"] for name, r in (("plain", plain), ("ours", ours), ("ours1", ours1))}
     rows = [

@@ -144,13 +144,17 @@ def test_accepts_ids_as_labels(tiny_data):
 
 
 def test_fast_char_transform_equals_sklearn(fitted):
-    from activity_classifier.features import CharTransformer
-
+    # The runtime's featurizer (what prediction runs) equals the fitted vectorizers' own transform.
     docs = fitted.analyse(["Webinar gevolgd, daarna (zelf) geëvalueerd!", "", "Teamoverleg en TEAMOVERLEG", "xq"])
-    fast = CharTransformer(fitted.char_vectorizer_).transform(docs)
-    slow = fitted.char_vectorizer_.transform(docs)
-    assert fast.shape == slow.shape
-    np.testing.assert_allclose(fast.toarray(), slow.toarray(), atol=1e-12)
+    fast = fitted._features(docs)
+    n_word, n_char = len(fitted.word_vectorizer_.vocabulary_), len(fitted.char_vectorizer_.vocabulary_)
+    for block, vectorizer in (
+        (fast[:, :n_word], fitted.word_vectorizer_),
+        (fast[:, n_word : n_word + n_char], fitted.char_vectorizer_),
+    ):
+        slow = vectorizer.transform(docs)
+        assert block.shape == slow.shape
+        np.testing.assert_allclose(block.toarray(), slow.toarray(), atol=1e-12)
 
 
 def test_declares_text_input():

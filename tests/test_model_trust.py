@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from activity_classifier import ActivityClassifier, persistence
+from activity_classifier._runtime import ARRAYS_FILE, SETTINGS_FILE
 from activity_classifier.cli import main
 from activity_classifier.exceptions import ModelArtifactError, ModelTrustError
 from activity_classifier.persistence import (
@@ -20,6 +21,7 @@ from activity_classifier.persistence import (
     default_model_dir,
     file_sha256,
     load_model,
+    load_predictor,
     read_metadata,
     save_model,
 )
@@ -134,7 +136,7 @@ def test_new_models_are_skops_and_load_without_trust(fitted, tmp_path, monkeypat
     import pickle
 
     folder = save_model(fitted, tmp_path / "m")
-    assert sorted(p.name for p in folder.iterdir()) == [METADATA_FILE, MODEL_FILE]
+    assert sorted(p.name for p in folder.iterdir()) == sorted([METADATA_FILE, MODEL_FILE, ARRAYS_FILE, SETTINGS_FILE])
     assert MODEL_FILE == "model.skops"
     meta = json.loads((folder / METADATA_FILE).read_text("utf-8"))
     assert meta["format_version"] == persistence.FORMAT_VERSION == 2
@@ -146,9 +148,11 @@ def test_new_models_are_skops_and_load_without_trust(fitted, tmp_path, monkeypat
     for module, name in [(joblib, "load"), (pickle, "load"), (pickle, "loads")]:
         monkeypatch.setattr(module, name, boom)
     loaded = load_model(folder)
+    runtime = load_predictor(folder)
     monkeypatch.undo()
     texts = ["Webinar over toetsen gevolgd", "Artikel gelezen", ""]
     assert [p.as_dict() for p in loaded.explain(texts)] == [p.as_dict() for p in fitted.explain(texts)]
+    assert [p.as_dict() for p in runtime.explain(texts)] == [p.as_dict() for p in fitted.explain(texts)]
     # Vocabularies and the lemma table travel as JSON strings (fast to read); they come back whole.
     assert loaded.word_vectorizer_.vocabulary_ == fitted.word_vectorizer_.vocabulary_
     assert loaded.char_vectorizer_.vocabulary_ == fitted.char_vectorizer_.vocabulary_

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from activity_classifier import ActivityClassifier, persistence
+from activity_classifier._runtime import ARRAYS_FILE, SETTINGS_FILE
 from activity_classifier.exceptions import ModelArtifactError, ModelIntegrityError, ModelVersionError, NotFittedError
 from activity_classifier.persistence import (
     METADATA_FILE,
@@ -154,7 +155,7 @@ def test_format1_fixture_predicts_as_when_it_was_saved():
 def test_save_replaces_an_existing_model_whole(fitted, saved):
     (saved / "stale.txt").write_text("old", "utf-8")
     save_model(fitted, saved)
-    assert sorted(p.name for p in saved.iterdir()) == [METADATA_FILE, MODEL_FILE]
+    assert sorted(p.name for p in saved.iterdir()) == sorted([METADATA_FILE, MODEL_FILE, ARRAYS_FILE, SETTINGS_FILE])
     assert not list(saved.parent.glob(".model*"))
 
 

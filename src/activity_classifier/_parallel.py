@@ -94,18 +94,30 @@ def parallel_chunks(
     *,
     n_jobs: int | None,
     chunk_size: int,
+    on_chunk: Callable[[int], None] | None = None,
     **kwargs: Any,
 ) -> list[R]:
     """Return ``func(state, chunk, **kwargs)`` concatenated over the chunks of ``items``, in order.
 
     ``func`` must be a module-level function (workers find it by name). With one job, or fewer than
-    :data:`MIN_ROWS_PER_JOB` items per job, everything runs in this process.
+    :data:`MIN_ROWS_PER_JOB` items per job, everything runs in this process. ``on_chunk(done)``, if
+    given, is called with the number of items done after each chunk, in order.
     """
     jobs = effective_jobs(n_jobs, len(items))
     if jobs == 1:
-        return [r for chunk in chunked(items, chunk_size) for r in func(state, chunk, **kwargs)]
+        parts: Iterator[list[R]] = (func(state, chunk, **kwargs) for chunk in chunked(items, chunk_size))
+        return _collect(parts, on_chunk)
     # Small enough chunks that both cores stay busy until the end, large enough to amortise the transfer.
     size = max(1, min(chunk_size, -(-len(items) // (jobs * 4))))
     tasks = [(func, chunk, kwargs) for chunk in chunked(items, size)]
     with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_init, initargs=(state,)) as pool:
-        return [r for part in pool.map(_run, tasks) for r in part]
+        return _collect(pool.map(_run, tasks), on_chunk)
+
+
+def _collect(parts: Iterator[list[R]], on_chunk: Callable[[int], None] | None) -> list[R]:
+    out: list[R] = []
+    for part in parts:
+        out.extend(part)
+        if on_chunk is not None:
+            on_chunk(len(out))
+    return out

@@ -29,6 +29,7 @@ import pandas as pd
 from . import tables
 from ._output import DEFAULT_CHUNK_ROWS, PREDICTION_COLUMNS
 from ._progress import Progress
+from ._runtime import Predictor
 from .exceptions import InputDataError
 from .policy import Method
 from .predictions import apply_target_flags, classify_chunk, input_names
@@ -74,7 +75,7 @@ def _read_spill(spill: IO[str], columns: list[str], sizes: list[int]) -> Iterato
 
 
 def predict_file(
-    model: Any,
+    model: Predictor,
     path: str | Path,
     output: str | Path,
     *,
@@ -91,8 +92,8 @@ def predict_file(
 
     Parameters
     ----------
-    model : ActivityClassifier
-        A fitted classifier.
+    model : Predictor
+        The model's runtime (:func:`~activity_classifier.persistence.load_predictor`).
     path, output : str or Path
         The input table and the table to write (``.csv``, ``.tsv`` or ``.xlsx``; never the input).
     text_column, method, target_accuracy, n_jobs
@@ -149,7 +150,9 @@ def predict_file(
                 "under the header); write a .csv file instead",
                 path=str(dest),
             )
-        flag, report = target_flags(model, np.concatenate(scores), np.concatenate(already), target_accuracy)
+        flag, report = target_flags(
+            model_reliability(model), np.concatenate(scores), np.concatenate(already), target_accuracy
+        )
         if before_writing is not None:
             before_writing(total)
         bounds = np.cumsum([0, *sizes])

@@ -37,12 +37,12 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
-from ._parallel import effective_jobs, parallel_chunks
+from ._runtime import Featurizer, Predictor
 from .analysis import Analysis, Analyzer
 from .exceptions import InputDataError, NotFittedError, UnknownLabelError
-from .features import COMPOUND_SPLITTERS, CharTransformer, char_analyzer, word_analyzer
+from .features import COMPOUND_SPLITTERS, char_analyzer, word_analyzer
 from .gazetteer import Gazetteer
-from .policy import METHODS, Method, PolicySettings, Prediction, decide, rule_proba
+from .policy import METHODS, Method, PolicySettings, Prediction
 from .reliability import type_centroids
 from .rules import RuleSet
 from .taxonomy import get_taxonomy
@@ -51,10 +51,6 @@ from .text import SIMPLE, get_pipeline, lemma_table
 __all__ = ["ActivityClassifier"]
 
 logger = logging.getLogger(__name__)
-
-#: Probabilities are mixed with this much of a uniform distribution, so that no type ever gets exactly 0.
-PROBA_FLOOR = 1e-3
-_EXPLAIN_BATCH = 2_000
 
 
 def _as_texts(X: Any) -> list[object]:
@@ -87,34 +83,6 @@ def _pair(value: Sequence[int]) -> tuple[int, int]:
 
 def _has_word_char(word: str) -> bool:
     return any(ch.isalnum() for ch in word)
-
-
-def _top_terms(
-    cols: np.ndarray, values: np.ndarray, k: int, coef: np.ndarray, names: Sequence[str], readable: np.ndarray, n: int
-) -> list[str]:
-    """Return the readable features of one row that pushed most towards class ``k`` (no character n-grams).
-
-    ``cols`` and ``values`` are the row's column indices and values (a slice of the CSR arrays), and
-    ``readable`` tells for every column whether it is a readable (not a character n-gram) feature.
-    """
-    # A binary linear model stores one coefficient row, for the second class.
-    weights = coef[k] if coef.shape[0] > 1 else (coef[0] if k == 1 else -coef[0])
-    keep = readable[cols]
-    cols, contrib = cols[keep], values[keep] * weights[cols[keep]]
-    order = np.argsort(-contrib, kind="stable")[:n]
-    return [names[cols[j]] for j in order if contrib[j] > 0]
-
-
-def _explain_chunk(
-    model: ActivityClassifier, texts: Sequence[object], method: Method, n_terms: int
-) -> list[Prediction]:
-    """Explain one chunk of texts (what each worker of :meth:`ActivityClassifier.explain` runs)."""
-    return model._explain_docs(model.analyzer_.analyse(texts), method, n_terms)
-
-
-def _analyse_chunk(model: ActivityClassifier, texts: Sequence[object]) -> list[Analysis]:
-    """Analyse one chunk of texts (what each worker of :meth:`ActivityClassifier.analyse` runs)."""
-    return model.analyzer_.analyse(texts)
 
 
 class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
@@ -364,9 +332,8 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         if len(classes) < 2:
             raise InputDataError("training data must contain at least two different labels")
 
-        self._char_transformer: CharTransformer | None = None
-        self._feature_names_cache: list[str] | None = None
-        self._readable_cache: np.ndarray | None = None
+        self._featurizer_cache: Featurizer | None = None
+        self._runtime_cache: Predictor | None = None
         self._terms: dict[str, list[str]] = {}
         self.analyzer_ = analyzer.with_lemmas(self._vocabulary_lemmas(docs, analyzer))
         words = word_analyzer(_pair(self.word_ngram_range), self.compound_splitter)
@@ -417,21 +384,56 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                 words.update(token.split("-"))
         return lemma_table(sorted(w for w in words if _has_word_char(w)))
 
+    def _featurizer(self) -> Featurizer:
+        """Return the featurizer of the fitted vectorizers (built once; the runtime and ``fit`` share it)."""
+        if getattr(self, "_featurizer_cache", None) is None:
+            char_terms = char_idf = None
+            if self.char_vectorizer_ is not None:
+                char_terms, char_idf = self._vocabulary("char_vectorizer_"), self.char_vectorizer_.idf_
+            settings = {
+                "word_ngram_range": _pair(self.word_ngram_range),
+                "compound_splitter": self.compound_splitter,
+                "char_ngram_range": _pair(self.char_ngram_range) if self.char_vectorizer_ is not None else None,
+                "rule_features": bool(self.rule_features),
+                "rule_weight": float(self.rule_weight),
+                "gazetteer_features": bool(self.gazetteer_features),
+                "gazetteer_weight": float(self.gazetteer_weight),
+            }
+            self._featurizer_cache = Featurizer(
+                settings,
+                self._vocabulary("word_vectorizer_"),
+                self.word_vectorizer_.idf_,
+                char_terms,
+                char_idf,
+                self.analyzer_,
+            )
+        assert self._featurizer_cache is not None
+        return self._featurizer_cache
+
+    def _vocabulary(self, name: str) -> list[str]:
+        """Return the terms of a fitted vectorizer in column order."""
+        known = getattr(self, "_terms", {}).get(name)
+        vectorizer = getattr(self, name)
+        if known is not None and len(known) == len(vectorizer.vocabulary_):
+            return [str(t) for t in known]
+        return [str(t) for t in vectorizer.get_feature_names_out()]
+
     def _features(self, docs: Sequence[Analysis]) -> sp.csr_matrix:
-        blocks = [self.word_vectorizer_.transform(docs)]
-        if self.char_vectorizer_ is not None:
-            if getattr(self, "_char_transformer", None) is None:
-                self._char_transformer = CharTransformer(self.char_vectorizer_)
-            assert self._char_transformer is not None
-            blocks.append(self._char_transformer.transform(docs))
-        if self.rule_features:
-            scores = self.rules_.score_matrix([d.rules for d in docs])
-            # log1p keeps many weak matches from outweighing one strong one.
-            blocks.append(sp.csr_matrix(np.log1p(scores) * self.rule_weight))
-        if self.gazetteer_features:
-            counts = self._gazetteer().count_matrix([d.gazetteer for d in docs])
-            blocks.append(sp.csr_matrix(np.log1p(counts) * self.gazetteer_weight))
-        return sp.hstack(blocks, format="csr")
+        rows = self._featurizer().transform(docs)
+        return sp.csr_matrix((rows.data, rows.indices, rows.indptr), shape=(rows.n_rows, rows.n_cols))
+
+    def _runtime(self) -> Predictor:
+        """Return the inference runtime of the fitted model (built once), which every prediction method runs."""
+        self._check_fitted()
+        if getattr(self, "_runtime_cache", None) is None:
+            self._runtime_cache = Predictor.from_estimator(self)
+        runtime = self._runtime_cache
+        assert runtime is not None
+        # Settings that set_params may change after fitting, and the metadata load_model adds.
+        runtime.policy = PolicySettings(self.accept_threshold, self.review_threshold, self.tie_margin)
+        runtime.method = self.method
+        runtime.metadata_ = getattr(self, "metadata_", {})
+        return runtime
 
     # -- prediction --------------------------------------------------------------------------------
     def _check_fitted(self) -> None:
@@ -489,19 +491,7 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
         ``n_jobs``: processes to use (None or 1: this one, -1: all cores); the result does not depend on it.
         """
-        self._check_fitted()
-        texts = _as_texts(X)
-        if effective_jobs(n_jobs, len(texts)) == 1:
-            return self.analyzer_.analyse(texts)
-        self._prepare()
-        return parallel_chunks(_analyse_chunk, self, texts, n_jobs=n_jobs, chunk_size=_EXPLAIN_BATCH)
-
-    def _prepare(self) -> None:
-        """Build everything that is built on first use, so that forked workers inherit it ready."""
-        self.analyzer_.prepare()
-        self._feature_names()
-        if self.char_vectorizer_ is not None and getattr(self, "_char_transformer", None) is None:
-            self._char_transformer = CharTransformer(self.char_vectorizer_)
+        return self._runtime().analyse(_as_texts(X), n_jobs=n_jobs)
 
     def _docs(self, X: Any, analysis: Sequence[Analysis] | None) -> list[Analysis]:
         if analysis is None:
@@ -517,32 +507,21 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         """
         docs = self._docs(X, analysis)
         if self.method == "rules":
-            classes = [str(c) for c in self.classes_]
-            return np.array([rule_proba(d.rules, classes) for d in docs]).reshape(len(docs), len(classes))
-        return self._model_proba(self._features(docs))
-
-    def _model_proba(self, features: sp.csr_matrix) -> np.ndarray:
-        est = self.estimator_
-        if isinstance(est, CalibratedClassifierCV):
-            proba = est.predict_proba(features)
-        else:
-            scores = np.atleast_2d(est.decision_function(features))
-            if scores.shape[0] != features.shape[0]:
-                scores = scores.T
-            if scores.shape[1] == 1:
-                scores = np.hstack([-scores, scores])
-            scores = np.exp(scores - scores.max(axis=1, keepdims=True))
-            proba = scores / scores.sum(axis=1, keepdims=True)
-        return np.asarray((1 - PROBA_FLOOR) * proba + PROBA_FLOOR / proba.shape[1])
+            return self._runtime().rule_proba(docs)
+        return self._runtime().model_proba(docs)
 
     def model_proba(self, X: Any, *, analysis: Sequence[Analysis] | None = None) -> np.ndarray:
         """Calibrated probabilities of the model, whatever ``method`` is set (every entry is > 0)."""
-        return self._model_proba(self._features(self._docs(X, analysis)))
+        return self._runtime().model_proba(self._docs(X, analysis))
 
     def decision_function(self, X: Any, *, analysis: Sequence[Analysis] | None = None) -> np.ndarray:
-        """Uncalibrated decision values of the linear model, shape ``(n_texts, n_classes)``."""
-        docs = self._docs(X, analysis)
-        return np.asarray(self._linear_model().decision_function(self._features(docs)))
+        """Uncalibrated decision values of the linear model, shape ``(n_texts, n_classes)``.
+
+        A model of two types gives one value per text, that of the second type (as scikit-learn does).
+        """
+        runtime = self._runtime()
+        scores = runtime.decision(runtime.featurizer.transform(self._docs(X, analysis)))
+        return scores[:, 1] if len(runtime.classes) == 2 else scores
 
     def _linear_model(self) -> LinearSVC:
         est = self.estimator_
@@ -580,102 +559,23 @@ class ActivityClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         -------
         list of Prediction
         """
-        method = method or self.method
-        if method not in METHODS:
-            raise ValueError(f"method must be one of {METHODS}, not {method!r}")
+        self._check_fitted()
+        runtime = self._runtime()
         if analysis is None:
-            texts = _as_texts(X)
-            self._check_fitted()
-            jobs = effective_jobs(n_jobs, len(texts))
-            if len(texts) > _EXPLAIN_BATCH or jobs > 1:
-                # Bounded memory for large inputs: analyse and featurise one chunk at a time, on n_jobs cores.
-                if jobs > 1:
-                    self._prepare()
-                return parallel_chunks(
-                    _explain_chunk,
-                    self,
-                    texts,
-                    n_jobs=n_jobs,
-                    chunk_size=_EXPLAIN_BATCH,
-                    method=method,
-                    n_terms=n_terms,
-                )
-        return self._explain_docs(self._docs(X, analysis), method, n_terms)
-
-    def _explain_docs(self, docs: Sequence[Analysis], method: Method, n_terms: int) -> list[Prediction]:
-        settings = PolicySettings(self.accept_threshold, self.review_threshold, self.tie_margin)
-        classes = list(self.classes_)
-        index = {label: k for k, label in enumerate(classes)}
-        out: list[Prediction] = []
-        features = self._features(docs) if method != "rules" and docs else None
-        proba = None
-        row_terms: Any = None
-        if features is not None:
-            proba = self._model_proba(features)
-            coef = self._linear_model().coef_
-            names = self._feature_names()
-            readable = self._readable_columns()
-            indptr, indices, data = features.indptr, features.indices, features.data
-        for i, doc in enumerate(docs):
-            if features is not None:
-                lo, hi = indptr[i], indptr[i + 1]
-
-                def row_terms(
-                    label: str, cols: np.ndarray = indices[lo:hi], values: np.ndarray = data[lo:hi]
-                ) -> list[str]:
-                    return _top_terms(cols, values, index[label], coef, names, readable, n_terms)
-
-            out.append(
-                decide(
-                    method,
-                    classes,
-                    doc.rules,
-                    proba[i] if proba is not None else None,
-                    settings,
-                    empty=not doc.lemmas,
-                    truncated=doc.truncated,
-                    top_terms_for=row_terms,
-                )
-            )
-        return out
+            return runtime.explain(_as_texts(X), method, n_terms, n_jobs=n_jobs)
+        return runtime.explain_docs(self._docs(X, analysis), method, n_terms)
 
     def predict(self, X: Any, *, analysis: Sequence[Analysis] | None = None) -> np.ndarray:
         """Predicted slugs under the estimator's ``method``; None for empty texts (or rule abstentions)."""
         return np.asarray([p.label for p in self.explain(X, analysis=analysis)], dtype=object)
 
-    def _readable_columns(self) -> np.ndarray:
-        """Boolean mask over the feature columns: True for features shown as evidence (not ``char:``)."""
-        if getattr(self, "_readable_cache", None) is None:
-            self._readable_cache = np.array([not n.startswith("char:") for n in self._feature_names()], dtype=bool)
-        return np.asarray(self._readable_cache)
-
     def _feature_names(self) -> list[str]:
-        if getattr(self, "_feature_names_cache", None) is None:
-            terms = getattr(self, "_terms", {})
-
-            def names_of(name: str, vectorizer: TfidfVectorizer) -> list[str]:
-                known = terms.get(name)
-                if known is not None and len(known) == len(vectorizer.vocabulary_):
-                    return [str(n) for n in known]
-                return [str(n) for n in vectorizer.get_feature_names_out()]
-
-            names = names_of("word_vectorizer_", self.word_vectorizer_)
-            if self.char_vectorizer_ is not None:
-                names += ["char:" + n for n in names_of("char_vectorizer_", self.char_vectorizer_)]
-            if self.rule_features:
-                names += [f"rule:{s}" for s in self.rules_.slugs]
-            if self.gazetteer_features:
-                names += self._gazetteer().feature_names()
-            self._feature_names_cache = names
-        assert self._feature_names_cache is not None
-        return self._feature_names_cache
+        return self._featurizer().names
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        state.pop("_feature_names_cache", None)
-        state.pop("_readable_cache", None)
-        state.pop("_terms", None)
-        state.pop("_char_transformer", None)
+        for cache in ("_featurizer_cache", "_runtime_cache", "_terms"):
+            state.pop(cache, None)
         # skops writes a dict entry by entry: the default model's vocabularies made a 76 MB schema that took
         # 11 s to read. Each vocabulary travels as one JSON string of its terms in column order instead.
         vocabularies = {}

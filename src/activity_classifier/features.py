@@ -6,7 +6,8 @@ path: keep their names). Other n-gram ranges and compound splitters use the smal
 :class:`WordNgrams` and :class:`CharNgrams`, whose settings are plain attributes (saved models name them,
 and :data:`activity_classifier.persistence.TRUSTED_TYPES` lists them). :func:`word_analyzer` and
 :func:`char_analyzer` pick one or the other, so a model with the default settings holds exactly what it
-held before these settings existed.
+held before these settings existed. Their TF-IDF weighting at prediction time is that of
+:class:`activity_classifier._runtime.Featurizer` (equal to the fitted vectorizers' ``transform``, tested).
 
 Examples
 --------
@@ -23,13 +24,8 @@ Examples
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import lru_cache
-
-import numpy as np
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from .analysis import Analysis
 from .text import CACHE_ENTRIES, split_compound
@@ -37,7 +33,6 @@ from .text import CACHE_ENTRIES, split_compound
 __all__ = [
     "COMPOUND_SPLITTERS",
     "CharNgrams",
-    "CharTransformer",
     "WordNgrams",
     "char_analyzer",
     "char_ngrams",
@@ -185,55 +180,3 @@ def char_analyzer(ngram_range: tuple[int, int] = CHAR_RANGE) -> Callable[[Analys
     if tuple(ngram_range) == CHAR_RANGE:
         return char_ngrams
     return CharNgrams(ngram_range)
-
-
-class CharTransformer:
-    """Fast ``transform`` for a fitted :class:`TfidfVectorizer` whose analyzer is :func:`char_ngrams`.
-
-    scikit-learn looks every n-gram of every document up in the vocabulary, in Python; this looks up the
-    n-grams of each distinct word once and caches the column indices, then applies the same sublinear
-    TF, IDF weighting and L2 normalisation. The result equals ``vectorizer.transform`` (a test checks it).
-
-    Parameters
-    ----------
-    vectorizer : TfidfVectorizer
-        Fitted, with ``analyzer=char_ngrams`` (or a :class:`CharNgrams`), ``sublinear_tf=True`` and
-        ``norm="l2"``.
-    """
-
-    def __init__(self, vectorizer: TfidfVectorizer) -> None:
-        self.vectorizer = vectorizer
-        self._cache: dict[str, np.ndarray] = {}
-        analyzer = vectorizer.analyzer
-        self._word_ngrams = analyzer.word_ngrams if isinstance(analyzer, CharNgrams) else _word_char_ngrams
-
-    def _columns(self, word: str) -> np.ndarray:
-        cols = self._cache.get(word)
-        if cols is None:
-            vocab = self.vectorizer.vocabulary_
-            cols = np.fromiter((vocab[g] for g in self._word_ngrams(word) if g in vocab), dtype=np.int64)
-            if len(self._cache) < CACHE_ENTRIES:
-                self._cache[word] = cols
-        return cols
-
-    def transform(self, docs: Sequence[Analysis]) -> sp.csr_matrix:
-        """Return the TF-IDF matrix of ``docs``."""
-        n_features = len(self.vectorizer.vocabulary_)
-        empty = np.empty(0, dtype=np.int64)
-        per_doc = [[self._columns(w) for w in _char_words(doc)] for doc in docs]
-        lengths = np.fromiter((sum(len(c) for c in parts) for parts in per_doc), dtype=np.int64, count=len(docs))
-        cols = np.concatenate([c for parts in per_doc for c in parts]) if lengths.sum() else empty
-        rows = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
-        # One sort for all rows instead of one np.unique per row: the counts of each (row, column) pair,
-        # in the canonical order (rows, then sorted columns) that np.unique gave per row.
-        keys, counts = np.unique(rows * n_features + cols, return_counts=True)
-        row_of = keys // n_features
-        indptr = np.zeros(len(docs) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(row_of, minlength=len(docs)), out=indptr[1:])
-        matrix = sp.csr_matrix(
-            (counts.astype(np.float64), keys - row_of * n_features, indptr), shape=(len(docs), n_features)
-        )
-        np.log(matrix.data, out=matrix.data)
-        matrix.data += 1.0
-        matrix = matrix @ sp.diags(self.vectorizer.idf_)
-        return normalize(matrix, norm="l2", copy=False).tocsr()

@@ -1,11 +1,17 @@
 """Saving and loading models as verified, versioned artifacts.
 
-A model directory holds two files::
+A model directory holds four files::
 
     model.skops      the fitted ActivityClassifier, written with skops.io (no pickle)
+    inference.npz    the inference runtime's arrays (:mod:`activity_classifier._runtime`)
+    inference.json   the inference runtime's vocabularies and settings
     metadata.json    format version, library versions, pipeline, labels, training data hash,
-                     settings, cross-validated metrics, creation time, and the model file's name, format
-                     and SHA-256
+                     settings, cross-validated metrics, creation time, the model file's name, format
+                     and SHA-256, and the ``runtime`` block (its version, the two files and their SHA-256)
+
+:func:`load_model` reads ``model.skops`` (the estimator, for training-side work and inspection);
+:func:`load_predictor` reads only the runtime files (what ``predict`` needs, without scikit-learn, SciPy
+or skops), or exports the estimator of an older folder without them.
 
 Loading never runs code from the model folder. ``model.skops`` is read with :func:`skops.io.load`, which
 rebuilds objects from a JSON schema and arrays instead of unpickling them, and only if every type the file
@@ -51,17 +57,17 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import sklearn
-
 from ._json import json_safe
 from ._version import __version__
-from .estimator import ActivityClassifier
 from .exceptions import ModelArtifactError, ModelIntegrityError, ModelTrustError, ModelVersionError
-from .reliability import Reliability
-from .text import get_pipeline, pipeline_info
 
+# scikit-learn, skops and the estimator are imported where a model is saved or loaded from model.skops:
+# load_predictor reads the runtime files without them.
 if TYPE_CHECKING:
+    from ._runtime import Predictor
+    from .estimator import ActivityClassifier
     from .evaluation import EvaluationResult
+    from .reliability import Reliability
 
 __all__ = [
     "FORMAT_VERSION",
@@ -71,6 +77,7 @@ __all__ = [
     "default_model_dir",
     "file_sha256",
     "load_model",
+    "load_predictor",
     "read_metadata",
     "save_model",
 ]
@@ -197,10 +204,13 @@ def save_model(
     dest.parent.mkdir(parents=True, exist_ok=True)
     if _model_dir(dest) != dest:  # an earlier save was interrupted between its renames: put it back first
         os.replace(_old_copy(dest), dest)
+    import sklearn
     import skops
     import skops.io as sio
 
+    from ._runtime import RUNTIME_VERSION, as_predictor
     from .tables import remove_stale_temporaries
+    from .text import get_pipeline, pipeline_info
 
     remove_stale_temporaries(dest)  # what saves killed by kill -9 left; the pid in the name tells them
     # Nothing slow between making the temporary folder and the try that removes it on an interrupt.
@@ -227,6 +237,11 @@ def save_model(
             "settings": json_safe(params),
             "metrics": json_safe(dict(metrics or {})),
             "model_file": {"name": MODEL_FILE, "format": "skops", "sha256": file_sha256(model_path)},
+        }
+        runtime_files = as_predictor(model).save(tmp)
+        metadata["runtime"] = {
+            "version": RUNTIME_VERSION,
+            "files": {role: {"name": name, "sha256": file_sha256(tmp / name)} for role, name in runtime_files.items()},
         }
         if reliability is not None:
             metadata["reliability"] = json_safe(reliability.to_dict())
@@ -343,6 +358,8 @@ def read_metadata(directory: str | Path) -> dict[str, Any]:
     return dict(meta)
 
 
+#: The files of the ``runtime`` block (see :mod:`activity_classifier._runtime`).
+_RUNTIME_ROLES = ("arrays", "settings")
 #: The model file formats ``model_file.format`` may name.
 _MODEL_FORMATS = ("skops", "joblib")
 _HEX = frozenset("0123456789abcdef")
@@ -359,26 +376,40 @@ def _check_metadata(meta: Mapping[str, Any], meta_path: Path) -> None:
     def bad(field: str, why: str) -> ModelArtifactError:
         return ModelArtifactError(f"{meta_path}: invalid metadata: {field} {why}")
 
-    model_file = meta.get("model_file")
-    if not isinstance(model_file, Mapping):
-        raise bad("model_file", f"must be an object, not {type(model_file).__name__}")
-    name = model_file.get("name")
-    if not isinstance(name, str) or not name:
-        raise bad("model_file.name", f"must be a file name, not {type(name).__name__}")
-    if (
-        name in (".", "..")
-        or "/" in name
-        or "\\" in name
-        or os.path.isabs(name)
-        or Path(name).name != name
-        or any(ord(ch) < 32 for ch in name)
-    ):
-        raise bad("model_file.name", f"{name!r} must name a file inside the model folder")
+    def check_file(entry: object, field: str) -> Mapping[str, Any]:
+        if not isinstance(entry, Mapping):
+            raise bad(field, f"must be an object, not {type(entry).__name__}")
+        name = entry.get("name")
+        if not isinstance(name, str) or not name:
+            raise bad(f"{field}.name", f"must be a file name, not {type(name).__name__}")
+        if (
+            name in (".", "..")
+            or "/" in name
+            or "\\" in name
+            or os.path.isabs(name)
+            or Path(name).name != name
+            or any(ord(ch) < 32 for ch in name)
+        ):
+            raise bad(f"{field}.name", f"{name!r} must name a file inside the model folder")
+        sha = entry.get("sha256")
+        if not (isinstance(sha, str) and len(sha) == 64 and set(sha) <= _HEX):
+            raise bad(f"{field}.sha256", "must be 64 lower-case hex digits")
+        return entry
+
+    model_file = check_file(meta.get("model_file"), "model_file")
     if model_file.get("format") not in _MODEL_FORMATS:
         raise bad("model_file.format", f"must be one of {', '.join(_MODEL_FORMATS)}")
-    sha = model_file.get("sha256")
-    if not (isinstance(sha, str) and len(sha) == 64 and set(sha) <= _HEX):
-        raise bad("model_file.sha256", "must be 64 lower-case hex digits")
+    runtime = meta.get("runtime")
+    if runtime is not None:
+        if not isinstance(runtime, Mapping):
+            raise bad("runtime", f"must be an object, not {type(runtime).__name__}")
+        if not isinstance(runtime.get("version"), int) or isinstance(runtime.get("version"), bool):
+            raise bad("runtime.version", "must be an integer")
+        files = runtime.get("files")
+        if not isinstance(files, Mapping) or set(files) != set(_RUNTIME_ROLES):
+            raise bad("runtime.files", f"must be an object with the entries {', '.join(_RUNTIME_ROLES)}")
+        for role in _RUNTIME_ROLES:
+            check_file(files[role], f"runtime.files.{role}")
     labels = meta.get("labels")
     if labels is not None and not (isinstance(labels, list) and all(isinstance(x, str) for x in labels)):
         raise bad("labels", "must be a list of texts")
@@ -460,24 +491,21 @@ def load_model(directory: str | Path | None = None, *, trust: bool = False) -> A
     """
     d = _model_dir(Path(directory)) if directory is not None else default_model_dir()
     meta = read_metadata(d)
+    import sklearn
+
+    from .estimator import ActivityClassifier
+    from .reliability import Reliability
+
     model_file = meta["model_file"]
     fmt = str(model_file["format"])
-    model_path = d / str(model_file["name"])
-    if not model_path.is_file():
-        raise ModelArtifactError(f"{d}: model file {model_path.name} is missing")
-    if not _inside(d, model_path):
-        raise ModelArtifactError(f"{model_path}: is a link to a file outside the model folder; not loaded")
+    model_path = _model_file(d, model_file, "model file")
     if fmt != "skops" and not (trust or _is_shipped_default(d)):
         raise ModelTrustError(
             f"{model_path}: an old-format model (a pickle, which can run code when loaded) is not loaded; "
             "retrain it with 'activity-classifier train', or pass --trust-model (trust=True) if you trust "
             "whoever wrote this folder"
         )
-    expected = model_file.get("sha256")
-    if not expected or file_sha256(model_path) != expected:
-        raise ModelIntegrityError(
-            f"{model_path}: SHA-256 does not match metadata.json; the file is damaged or was altered, and is not loaded"
-        )
+    _check_sha256(model_path, model_file)
     saved_sklearn = str(meta.get("sklearn_version", "unknown"))
     if _minor(saved_sklearn) != _minor(sklearn.__version__):
         raise ModelVersionError(
@@ -499,3 +527,65 @@ def load_model(directory: str | Path | None = None, *, trust: bool = False) -> A
         Reliability.from_dict(meta["reliability"], where=str(d / METADATA_FILE))
     model.metadata_ = meta
     return model
+
+
+def _model_file(directory: Path, entry: Mapping[str, Any], what: str) -> Path:
+    """Return the path of a file the metadata lists, refusing a missing file or a link out of the folder."""
+    path = directory / str(entry["name"])
+    if not path.is_file():
+        raise ModelArtifactError(f"{directory}: {what} {path.name} is missing")
+    if not _inside(directory, path):
+        raise ModelArtifactError(f"{path}: is a link to a file outside the model folder; not loaded")
+    return path
+
+
+def _check_sha256(path: Path, entry: Mapping[str, Any]) -> None:
+    expected = entry.get("sha256")
+    if not expected or file_sha256(path) != expected:
+        raise ModelIntegrityError(
+            f"{path}: SHA-256 does not match metadata.json; the file is damaged or was altered, and is not loaded"
+        )
+
+
+def load_predictor(directory: str | Path | None = None, *, trust: bool = False) -> Predictor:
+    """Load a saved model's inference runtime: what prediction needs, without scikit-learn, SciPy or skops.
+
+    A model folder whose metadata has a ``runtime`` block of this version is read from its runtime files
+    (:mod:`activity_classifier._runtime`: NumPy arrays read with ``allow_pickle=False`` and JSON), after
+    their SHA-256 and that of the model file are checked. Older folders are loaded with :func:`load_model` and exported.
+
+    Parameters
+    ----------
+    directory : str or Path, optional
+        A directory written by :func:`save_model`; the shipped default model when omitted.
+    trust : bool, default=False
+        As for :func:`load_model` (only used for a folder without runtime files).
+
+    Returns
+    -------
+    Predictor
+        Its predictions equal those of the estimator; its metadata is ``metadata_``.
+
+    Raises
+    ------
+    ModelArtifactError, ModelIntegrityError, ModelTrustError, ModelVersionError
+        As :func:`load_model`; a malformed runtime file is a :class:`ModelArtifactError` naming it.
+    """
+    from ._runtime import RUNTIME_VERSION, Predictor, as_predictor
+    from .reliability import Reliability
+
+    d = _model_dir(Path(directory)) if directory is not None else default_model_dir()
+    meta = read_metadata(d)
+    runtime = meta.get("runtime")
+    if runtime is None or runtime["version"] != RUNTIME_VERSION:
+        return as_predictor(load_model(d, trust=trust))
+    # The model file is not read, but a damaged folder is refused as a whole, as load_model does.
+    _check_sha256(_model_file(d, meta["model_file"], "model file"), meta["model_file"])
+    for role, entry in runtime["files"].items():
+        _check_sha256(_model_file(d, entry, f"runtime file ({role})"), entry)
+    if "reliability" in meta:  # optional (older models have none); refused when malformed
+        Reliability.from_dict(meta["reliability"], where=str(d / METADATA_FILE))
+    try:
+        return Predictor.load(d, runtime["files"], meta)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelArtifactError(f"{d}: cannot load the runtime files ({exc.__class__.__name__}: {exc})") from exc

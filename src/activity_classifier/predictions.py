@@ -12,25 +12,30 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ._output import PREDICTION_COLUMNS
 from ._progress import Progress
-from .estimator import ActivityClassifier
+from ._runtime import CHUNK_SIZE, Predictor, as_predictor
 from .exceptions import InputDataError
-from .persistence import load_model
+from .persistence import load_predictor
 from .policy import Method, Prediction
 from .reliability import (
     DEFAULT_TARGET_ACCURACY,
     below_target_reason,
     check_target,
     model_reliability,
+    needed_signals,
     row_scores,
     target_flags,
 )
 from .tables import find_column
+
+if TYPE_CHECKING:
+    from .estimator import ActivityClassifier
 
 __all__ = [
     "PREDICTION_COLUMNS",
@@ -103,7 +108,7 @@ def classify(
     data: Sequence[str] | pd.DataFrame | pd.Series,
     *,
     text_column: str = "text",
-    model: ActivityClassifier | None = None,
+    model: ActivityClassifier | Predictor | None = None,
     method: Method = "hybrid",
     progress: Progress | None = None,
     target_accuracy: float | None = DEFAULT_TARGET_ACCURACY,
@@ -118,8 +123,9 @@ def classify(
         (None, NaN) get no label and are flagged ``empty_text``.
     text_column : str, default="text"
         The text column of a DataFrame (matched ignoring case).
-    model : ActivityClassifier, optional
-        A fitted classifier; the shipped default model when omitted.
+    model : ActivityClassifier or Predictor, optional
+        A fitted classifier, or its runtime (:func:`~activity_classifier.persistence.load_predictor`); the
+        shipped default model when omitted.
     method : {"hybrid", "model", "rules"}, default="hybrid"
         Prediction policy.
     progress : callable, optional
@@ -160,16 +166,15 @@ def classify(
     else:
         texts = list(data)
         frame = pd.DataFrame({"text": texts})
-    clf = model if model is not None else load_model()
-    if target_accuracy is not None and model_reliability(clf) is None:
+    predictor = as_predictor(model) if model is not None else load_predictor()
+    if target_accuracy is not None and model_reliability(predictor) is None:
         logger.warning("the model stores no risk-coverage curve: no target accuracy applied (retrain it)")
     if frame.columns.duplicated().any():
         dupes = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
         raise InputDataError(f"the input has two columns named {', '.join(map(repr, dupes))}; rename one")
-    out, scores = classify_chunk(
-        clf, texts, method=method, n_jobs=n_jobs, step=None if progress is None else PROGRESS_BATCH, progress=progress
-    )
-    flag, report = target_flags(clf, scores, out["needs_review"].to_numpy(dtype=bool), target_accuracy)
+    out, scores = classify_chunk(predictor, texts, method=method, n_jobs=n_jobs, progress=progress)
+    rel = model_reliability(predictor)
+    flag, report = target_flags(rel, scores, out["needs_review"].to_numpy(dtype=bool), target_accuracy)
     apply_target_flags(out, flag)
     result = pd.concat([frame.rename(columns=input_names(frame.columns)), out], axis=1)
     result.attrs["batch_report"] = report.to_dict()
@@ -205,12 +210,11 @@ def input_names(columns: Iterable[object]) -> dict[str, str]:
 
 
 def classify_chunk(
-    model: ActivityClassifier,
+    predictor: Predictor,
     texts: Sequence[object],
     *,
     method: Method = "hybrid",
     n_jobs: int | None = 1,
-    step: int | None = None,
     progress: Progress | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Classify some rows of a batch: their :data:`PREDICTION_COLUMNS`, before any target accuracy.
@@ -218,7 +222,8 @@ def classify_chunk(
     The one call per chunk of the batch (:func:`classify` makes one for the whole batch, streaming
     ``predict`` one per chunk of the file). A missing cell (None, NaN, ``pd.NA``: what pandas reads for an
     empty cell) is an empty text, flagged ``empty_text`` with no label, never the word "nan" classified.
-    The analysis runs on ``n_jobs`` processes; features, policy and the scores read it in this one.
+    Each chunk of texts is analysed, featurised, explained and given its reliability signals on one of
+    ``n_jobs`` processes.
 
     Returns
     -------
@@ -227,18 +232,17 @@ def classify_chunk(
         :func:`~activity_classifier.reliability.target_flags` reads for the whole batch.
     """
     cleaned = ["" if _is_missing(t) else t for t in texts]
-    size = max(step or len(cleaned), 1)
-    preds: list[Prediction] = []
-    scores = []
-    for start in range(0, len(cleaned), size):
-        batch = cleaned[start : start + size]
-        docs = model.analyse(batch, n_jobs=n_jobs)
-        batch_preds = model.explain(batch, method=method, analysis=docs)
-        scores.append(row_scores(model, docs, batch_preds))
-        preds += batch_preds
-        if progress is not None:
-            progress("classify", min(start + size, len(cleaned)), len(cleaned))
-    return predictions_frame(preds), np.concatenate(scores) if scores else np.full((0, 2), np.nan)
+    rel = model_reliability(predictor)
+    preds, signals = predictor.run(
+        cleaned,
+        method=method,
+        n_jobs=n_jobs,
+        signals=needed_signals(rel),
+        progress=None if progress is None else lambda done: progress("classify", done, len(cleaned)),
+        chunk_size=PROGRESS_BATCH if progress is not None else CHUNK_SIZE,
+    )
+    assert signals is not None
+    return predictions_frame(preds), row_scores(rel, signals)
 
 
 def apply_target_flags(frame: pd.DataFrame, flag: np.ndarray) -> None:

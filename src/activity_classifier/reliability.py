@@ -43,15 +43,19 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.preprocessing import normalize
 
 from .analysis import Analysis
 from .exceptions import InputDataError, ModelArtifactError
 from .policy import Prediction, ReviewReason
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
+    from ._runtime import FeatureRows
 
 __all__ = [
     "DEFAULT_TARGET_ACCURACY",
@@ -64,8 +68,10 @@ __all__ = [
     "below_target_reason",
     "build_reliability",
     "check_target",
+    "flag_to_target",
     "item_signals",
     "model_reliability",
+    "needed_signals",
     "review_to_target",
     "risk_coverage",
     "row_scores",
@@ -105,6 +111,9 @@ def check_target(target: float) -> float:
 # -- signals ----------------------------------------------------------------------------------------
 def type_centroids(word_features: sp.spmatrix, y: np.ndarray, classes: Any) -> sp.csr_matrix:
     """L2-normalised mean word TF-IDF vector of each type's training texts, shape ``(n_classes, n_words)``."""
+    import scipy.sparse as sp
+    from sklearn.preprocessing import normalize
+
     rows = []
     for c in classes:
         mask = np.asarray(y == c)
@@ -114,8 +123,13 @@ def type_centroids(word_features: sp.spmatrix, y: np.ndarray, classes: Any) -> s
     return centroids.tocsr()
 
 
+@lru_cache(maxsize=200_000)
+def _has_letter(word: str) -> bool:
+    return any(ch.isalpha() for ch in word)
+
+
 def _unknown_share(doc: Analysis, vocabulary: Mapping[str, int]) -> float:
-    words = [w for w in doc.lemmas if any(ch.isalpha() for ch in w)]
+    words = [w for w in doc.lemmas if _has_letter(w)]
     if not words:
         return 0.0
     return sum(w not in vocabulary for w in words) / len(words)
@@ -130,12 +144,14 @@ def item_signals(
     docs: Sequence[Analysis],
     predictions: Sequence[Prediction],
     needed: Collection[str] | None = None,
+    *,
+    rows: FeatureRows | None = None,
 ) -> np.ndarray:
     """Return the :data:`SIGNALS` of each prediction, shape ``(n, len(SIGNALS))`` (NaN where unavailable).
 
     Parameters
     ----------
-    model : ActivityClassifier
+    model : ActivityClassifier or Predictor
         The fitted classifier that made the predictions.
     docs : sequence of Analysis
         The analysed texts.
@@ -144,31 +160,32 @@ def item_signals(
     needed : collection of str, optional
         Only these signals need to be right (the others may be NaN): with neither ``centroid_similarity``
         nor ``word_char_disagree`` among them the texts are not featurised again. None: all of them.
+    rows : FeatureRows, optional
+        The texts' feature rows, if already computed (saves featurising them again).
     """
+    from ._runtime import as_predictor
+
+    predictor = as_predictor(model)
     n = len(docs)
     out = np.full((n, len(SIGNALS)), np.nan)
     if not n:
         return out
-    classes = [str(c) for c in model.classes_]
-    vocabulary = model.word_vectorizer_.vocabulary_
+    classes = predictor.classes
+    featurizer = predictor.featurizer
+    vocabulary = featurizer.word_vocabulary
     similarity = np.full(n, np.nan)
     word_pred = char_pred = np.zeros(n, dtype=int)
-    if needed is None or _FEATURE_SIGNALS & set(needed):
-        features = model._features(docs)
-        n_word = len(vocabulary)
-        word = features[:, :n_word]
-        linear = model._linear_model()
-        coef = sp.csr_matrix(linear.coef_)
-        intercept = np.asarray(linear.intercept_)
-        word_pred = char_pred = np.asarray(word @ coef[:, :n_word].T + intercept).argmax(axis=1)
-        if model.char_vectorizer_ is not None:
-            n_char = len(model.char_vectorizer_.vocabulary_)
-            char = features[:, n_word : n_word + n_char]
-            char_pred = np.asarray(char @ coef[:, n_word : n_word + n_char].T + intercept).argmax(axis=1)
-        centroids = getattr(model, "centroids_", None)
-        if centroids is not None:
-            similarity = np.asarray((word @ centroids.T).max(axis=1).todense()).ravel()
     featurised = needed is None or bool(_FEATURE_SIGNALS & set(needed))
+    if featurised:
+        if rows is None:
+            rows = featurizer.transform(docs)
+        n_word = featurizer.n_word
+        word_pred = char_pred = (predictor.coef_dot(rows, 0, n_word) + predictor.intercept).argmax(axis=1)
+        if featurizer.n_char:
+            char_scores = predictor.coef_dot(rows, n_word, n_word + featurizer.n_char) + predictor.intercept
+            char_pred = char_scores.argmax(axis=1)
+        if predictor.centroids is not None:
+            similarity = rows.dot(predictor.centroids, 0, n_word).max(axis=1)
     for i, (doc, pred) in enumerate(zip(docs, predictions, strict=True)):
         if pred.label is None:
             continue
@@ -483,33 +500,30 @@ def model_reliability(model: Any) -> Reliability | None:
     return None if block is None else Reliability.from_dict(block)
 
 
-def row_scores(model: Any, docs: Sequence[Analysis], predictions: Sequence[Prediction]) -> np.ndarray:
+def row_scores(rel: Reliability | None, signals: np.ndarray) -> np.ndarray:
     """Return what the target accuracy and the shift report read of each row, shape ``(n, 2)``.
 
     Column 0 is the expected correctness (NaN when the model stores no reliability block), column 1 the
-    unknown-word share. Each row depends on that row alone, so a file can be scored chunk by chunk and
-    the rows put together for :func:`target_flags`.
+    unknown-word share. ``signals`` are the rows' :func:`item_signals` (at least :func:`needed_signals`).
+    Each row depends on that row alone, so a file can be scored chunk by chunk and the rows put together
+    for :func:`target_flags`.
     """
-    rel = model_reliability(model)
-    preds = list(predictions)
-    # Only what the stored model reads, and the unknown-word share of the batch report.
-    signals = item_signals(model, docs, preds, needed={"unknown_share", *(rel.signals if rel is not None else ())})
-    out = np.full((len(preds), 2), np.nan)
-    if rel is not None:
+    out = np.full((len(signals), 2), np.nan)
+    if rel is not None and len(signals):
         out[:, 0] = rel.expected_correctness(signals)
-    out[:, 1] = signals[:, SIGNALS.index("unknown_share")]
+    out[:, 1] = signals[:, SIGNALS.index("unknown_share")] if len(signals) else np.nan
     return out
 
 
 def target_flags(
-    model: Any, scores: np.ndarray, already: np.ndarray, target: float | None
+    rel: Reliability | None, scores: np.ndarray, already: np.ndarray, target: float | None
 ) -> tuple[np.ndarray, BatchReport]:
     """Choose the rows to flag ``below_target_accuracy`` over a whole batch, and report on the batch.
 
     Parameters
     ----------
-    model : ActivityClassifier
-        The model that made the predictions.
+    rel : Reliability or None
+        The stored reliability model (:func:`model_reliability`); None applies no target.
     scores : ndarray of shape (n, 2)
         :func:`row_scores` of every row of the batch, in order.
     already : ndarray of bool
@@ -526,7 +540,8 @@ def target_flags(
     already = np.asarray(already, dtype=bool)
     unknown = scores[:, 1]
     share = float(np.nanmean(unknown)) if np.isfinite(unknown).any() else None
-    rel = model_reliability(model)
+    if target is not None:
+        target = check_target(target)
     if rel is None or target is None:
         flagged = int(already.sum())
         return np.zeros(n, dtype=bool), BatchReport(n, flagged, n - flagged, unknown_word_share=share)
@@ -563,7 +578,7 @@ def review_to_target(
     Flagged items get ``below_target_accuracy`` in ``review_reason``. Items already flagged by the policy
     stay flagged (with their own reasons). Without a reliability block
     in the model (older models, models not saved by ``train``) the policy's flags are kept and the report
-    has no expected accuracy. It is :func:`row_scores` followed by :func:`target_flags`.
+    has no expected accuracy. It is :func:`item_signals`, :func:`row_scores` and :func:`target_flags`.
 
     Parameters
     ----------
@@ -579,11 +594,26 @@ def review_to_target(
     -------
     (list of Prediction, BatchReport)
     """
-    if target is not None:
-        target = check_target(target)
+    rel = model_reliability(model)
+    signals = item_signals(model, docs, predictions, needed=needed_signals(rel))
+    return flag_to_target(predictions, signals, rel, target)
+
+
+def needed_signals(rel: Reliability | None) -> frozenset[str]:
+    """Return the signals :func:`flag_to_target` reads: those of the stored model and the unknown-word share."""
+    return frozenset({"unknown_share", *(rel.signals if rel is not None else ())})
+
+
+def flag_to_target(
+    predictions: Sequence[Prediction],
+    signals: np.ndarray,
+    rel: Reliability | None,
+    target: float | None = DEFAULT_TARGET_ACCURACY,
+) -> tuple[list[Prediction], BatchReport]:
+    """:func:`review_to_target` given the predictions' :func:`item_signals` (at least :func:`needed_signals`)."""
     preds = list(predictions)
     already = np.array([p.needs_review for p in preds], dtype=bool)
-    flag, report = target_flags(model, row_scores(model, docs, preds), already, target)
+    flag, report = target_flags(rel, row_scores(rel, signals), already, target)
     out = [
         replace(p, needs_review=True, review_reason=below_target_reason(p.review_reason)) if flag[i] else p
         for i, p in enumerate(preds)

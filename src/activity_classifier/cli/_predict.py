@@ -46,21 +46,21 @@ def stdin_lines() -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .._stream import count_rows, predict_file
     from ..exceptions import InputDataError
-    from ..persistence import load_model
-    from ..reliability import review_to_target
+    from ..persistence import load_predictor
 
-    model = load_model(args.model, trust=args.trust_model)
+    # The runtime files are read without scikit-learn, SciPy or skops; pandas only for a table.
+    model = load_predictor(args.model, trust=args.trust_model)
     target = target_for(args.target_accuracy, model)
     if args.input == "-":
         lines = stdin_lines()
-        docs = model.analyse(lines, n_jobs=args.jobs)
-        preds, report = review_to_target(model, docs, model.explain(lines, method=args.method, analysis=docs), target)
+        preds, report = model.predict_reviewed(lines, method=args.method, target=target, n_jobs=args.jobs)
         for text, pred in zip(lines, preds, strict=True):
             print(json.dumps({"text": text, **pred.as_dict()}, ensure_ascii=False))
         print(report.summary(), file=sys.stderr)
         return 0
+    from .._stream import count_rows, predict_file  # pandas only for a table
+
     if not args.output:
         raise InputDataError("--output is required unless INPUT is '-'")
     if args.dry_run:
