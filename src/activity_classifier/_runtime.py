@@ -35,6 +35,7 @@ import gc
 import json
 from collections.abc import Callable, Mapping, Sequence, Sized
 from dataclasses import dataclass
+from itertools import chain, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -144,6 +145,21 @@ def _lengths(groups: Sequence[Sized]) -> np.ndarray:
     return np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
 
 
+class _ColumnCache(dict[str, np.ndarray]):
+    """``word -> the columns of its character n-grams``, computed on first lookup (at most 500,000 words kept)."""
+
+    def __init__(self, vocabulary: Mapping[str, int], ngrams: Callable[[str], tuple[str, ...]]) -> None:
+        super().__init__()
+        self.vocabulary, self.ngrams = vocabulary, ngrams
+
+    def __missing__(self, word: str) -> np.ndarray:
+        vocab = self.vocabulary
+        cols = np.fromiter((vocab[g] for g in self.ngrams(word) if g in vocab), dtype=np.int64)
+        if len(self) < _CACHE_WORDS:
+            self[word] = cols
+        return cols
+
+
 class Featurizer:
     """Turn analysed texts into the model's feature rows (lemma n-grams, character n-grams, rules, gazetteer).
 
@@ -179,7 +195,7 @@ class Featurizer:
         char_range = settings["char_ngram_range"]
         chars = char_analyzer(tuple(char_range)) if char_range is not None else None
         self._char_ngrams = chars.word_ngrams if isinstance(chars, CharNgrams) else _word_char_ngrams
-        self._char_cache: dict[str, np.ndarray] = {}
+        self._char_cache = _ColumnCache(self.char_vocabulary, self._char_ngrams)
         self.rules = analyzer.rules
         self.gazetteer: Gazetteer | None = analyzer.gazetteer
         tail: list[str] = []
@@ -227,30 +243,20 @@ class Featurizer:
         """Number of character n-gram columns, the second block."""
         return len(self.char_vocabulary)
 
-    def _char_columns(self, word: str) -> np.ndarray:
-        cols = self._char_cache.get(word)
-        if cols is None:
-            vocab = self.char_vocabulary
-            cols = np.fromiter((vocab[g] for g in self._char_ngrams(word) if g in vocab), dtype=np.int64)
-            if len(self._char_cache) < _CACHE_WORDS:
-                self._char_cache[word] = cols
-        return cols
-
     def transform(self, docs: Sequence[Analysis]) -> FeatureRows:
         """Return the feature rows of ``docs``."""
         n = len(docs)
         doc_ids = np.arange(n, dtype=np.int64)
         # Whole-chunk arrays rather than one small array per text: the per-text overhead dominated.
         feats = [self._words(d) for d in docs]
-        get = self.word_vocabulary.get
-        cols = np.array([get(f, -1) for fs in feats for f in fs], dtype=np.int64)
+        flat = chain.from_iterable(feats)
+        cols = np.fromiter(map(self.word_vocabulary.get, flat, repeat(-1)), dtype=np.int64)
         rows = np.repeat(doc_ids, _lengths(feats))
         known = cols >= 0
         blocks = [_tfidf(rows[known], cols[known], n, self.n_word, self.word_idf)]
         if self.char_idf is not None:
             words = [_char_words(d) for d in docs]
-            cached, miss = self._char_cache.get, self._char_columns
-            per_word = [c if (c := cached(w)) is not None else miss(w) for ws in words for w in ws]
+            per_word = list(map(self._char_cache.__getitem__, chain.from_iterable(words)))
             cols = np.concatenate(per_word) if per_word else np.empty(0, dtype=np.int64)
             rows = np.repeat(np.repeat(doc_ids, _lengths(words)), _lengths(per_word))
             blocks.append(_tfidf(rows, cols, n, self.n_char, self.char_idf))
