@@ -13,7 +13,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from activity_classifier import _compounds, classify, features, tables, text
+from activity_classifier import _compounds, _stream, classify, features, tables, text
 from activity_classifier.cli import main
 from activity_classifier.cli._support import target_for
 from activity_classifier.exceptions import EmptyInputError, InputDataError
@@ -83,14 +83,17 @@ def test_streamed_predict_is_the_whole_table_output(default_model, table, tmp_pa
         assert (tmp_path / f"out{suffix}").read_bytes() == (tmp_path / f"ref{suffix}").read_bytes()
 
 
-def test_the_chunk_size_changes_nothing(default_model, table, tmp_path, capsys):
+def test_the_chunk_size_changes_nothing(default_model, table, tmp_path, capsys, monkeypatch):
     outputs = []
-    for rows in ("1", "7", "100000"):
-        assert main(["predict", str(table), "--output", str(tmp_path / f"{rows}.csv"), "--chunk-rows", rows]) == 0
-        outputs.append((tmp_path / f"{rows}.csv").read_bytes())
+    for rows, characters in (("1", None), ("7", None), ("100000", None), ("100000", 100)):
+        if characters is not None:  # long texts are analysed a few at a time within a chunk
+            monkeypatch.setattr(_stream, "CLASSIFY_CHARACTERS", characters)
+        out = tmp_path / f"{rows}_{characters}.csv"
+        assert main(["predict", str(table), "--output", str(out), "--chunk-rows", rows]) == 0
+        outputs.append(out.read_bytes())
         summary = capsys.readouterr().err.strip().splitlines()[-1]
         outputs.append(summary.encode())
-    assert outputs[0::2] == [outputs[0]] * 3 and outputs[1::2] == [outputs[1]] * 3
+    assert outputs[0::2] == [outputs[0]] * 4 and outputs[1::2] == [outputs[1]] * 4
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
