@@ -13,7 +13,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from activity_classifier import _compounds, classify, features, tables, text
+from activity_classifier import _compounds, _stream, classify, features, tables, text
 from activity_classifier.cli import main
 from activity_classifier.cli._support import target_for
 from activity_classifier.exceptions import EmptyInputError, InputDataError
@@ -83,14 +83,17 @@ def test_streamed_predict_is_the_whole_table_output(default_model, table, tmp_pa
         assert (tmp_path / f"out{suffix}").read_bytes() == (tmp_path / f"ref{suffix}").read_bytes()
 
 
-def test_the_chunk_size_changes_nothing(default_model, table, tmp_path, capsys):
+def test_the_chunk_size_changes_nothing(default_model, table, tmp_path, capsys, monkeypatch):
     outputs = []
-    for rows in ("1", "7", "100000"):
-        assert main(["predict", str(table), "--output", str(tmp_path / f"{rows}.csv"), "--chunk-rows", rows]) == 0
-        outputs.append((tmp_path / f"{rows}.csv").read_bytes())
+    for rows, characters in (("1", None), ("7", None), ("100000", None), ("100000", 100)):
+        if characters is not None:  # long texts are analysed a few at a time within a chunk
+            monkeypatch.setattr(_stream, "CLASSIFY_CHARACTERS", characters)
+        out = tmp_path / f"{rows}_{characters}.csv"
+        assert main(["predict", str(table), "--output", str(out), "--chunk-rows", rows]) == 0
+        outputs.append(out.read_bytes())
         summary = capsys.readouterr().err.strip().splitlines()[-1]
         outputs.append(summary.encode())
-    assert outputs[0::2] == [outputs[0]] * 3 and outputs[1::2] == [outputs[1]] * 3
+    assert outputs[0::2] == [outputs[0]] * 4 and outputs[1::2] == [outputs[1]] * 4
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
@@ -245,12 +248,18 @@ def many_rows(tmp_path_factory):
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
 def test_predict_interrupted_while_writing_leaves_the_previous_output(many_rows, tmp_path, sig):
     out = tmp_path / "out.xlsx"
-    out.write_text("previous output\n", "utf-8")
     cmd = [*CLI, "predict", str(many_rows), "--output", str(out), "--chunk-rows", "2000"]
-    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
-    _wait_for(lambda: _temporaries(tmp_path, "out.xlsx"), proc)  # the second pass is writing
-    time.sleep(0.2)
-    err = _interrupt(proc, sig)
+    for _attempt in range(3):
+        out.write_text("previous output\n", "utf-8")
+        proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
+        _wait_for(lambda: _temporaries(tmp_path, "out.xlsx"), proc)  # the second pass is writing
+        time.sleep(0.2)
+        err = _interrupt(proc, sig)
+        if proc.returncode != 0:
+            break
+        # Seen under heavy load: a SIGINT that lands in a finaliser is swallowed by Python and the run ends
+        # normally. The output is then the complete new one, never a partial file; the case is tried again.
+        assert len(pd.read_excel(out)) == 8000
     assert out.read_text("utf-8") == "previous output\n"
     if sig == signal.SIGINT:
         assert proc.returncode == 130 and "Traceback" not in err
@@ -275,10 +284,15 @@ def test_import_reviewed_interrupted_while_writing_leaves_the_labelled_file(tmp_
     reviewed = tmp_path / "reviewed.csv"
     reviewed.write_text("text,label_reviewed\nTwee dagen op het congres,conference\n", "utf-8")
     cmd = [*CLI, "import-reviewed", str(reviewed), "--into", str(into)]
-    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
-    _wait_for(lambda: _temporaries(tmp_path, "labelled.xlsx"), proc)
-    time.sleep(0.2)
-    err = _interrupt(proc, sig)
+    for _attempt in range(3):
+        into.write_bytes(before)
+        proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
+        _wait_for(lambda: _temporaries(tmp_path, "labelled.xlsx"), proc)
+        time.sleep(0.2)
+        err = _interrupt(proc, sig)
+        if proc.returncode != 0:
+            break
+        assert len(read_table(into)) == 30_001  # a swallowed SIGINT (see above): the complete new file
     assert into.read_bytes() == before
     names = sorted(p.name for p in tmp_path.iterdir() if sig == signal.SIGINT or not p.name.startswith("."))
     assert names == ["labelled.xlsx", "reviewed.csv"], err
