@@ -215,6 +215,7 @@ def classify_chunk(
     *,
     method: Method = "hybrid",
     n_jobs: int | None = 1,
+    step: int | None = None,
     progress: Progress | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Classify some rows of a batch: their :data:`PREDICTION_COLUMNS`, before any target accuracy.
@@ -223,7 +224,8 @@ def classify_chunk(
     ``predict`` one per chunk of the file). A missing cell (None, NaN, ``pd.NA``: what pandas reads for an
     empty cell) is an empty text, flagged ``empty_text`` with no label, never the word "nan" classified.
     Each chunk of texts is analysed, featurised, explained and given its reliability signals on one of
-    ``n_jobs`` processes.
+    ``n_jobs`` processes; ``step`` caps the texts processed at a time (streaming ``predict`` bounds the
+    characters analysed at once with it).
 
     Returns
     -------
@@ -233,13 +235,14 @@ def classify_chunk(
     """
     cleaned = ["" if _is_missing(t) else t for t in texts]
     rel = model_reliability(predictor)
+    chunk_size = PROGRESS_BATCH if progress is not None else CHUNK_SIZE
     preds, signals = predictor.run(
         cleaned,
         method=method,
         n_jobs=n_jobs,
         signals=needed_signals(rel),
         progress=None if progress is None else lambda done: progress("classify", done, len(cleaned)),
-        chunk_size=PROGRESS_BATCH if progress is not None else CHUNK_SIZE,
+        chunk_size=chunk_size if step is None else max(1, min(chunk_size, step)),
     )
     assert signals is not None
     return predictions_frame(preds), row_scores(rel, signals)
