@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -28,6 +29,9 @@ R = TypeVar("R")
 
 #: Fewer rows than this per worker are not worth a process: the work stays in the calling process.
 MIN_ROWS_PER_JOB = 500
+
+#: Linux's prctl(2) option that sends a signal to a process when its parent ends.
+_PR_SET_PDEATHSIG = 1
 
 # The object a worker's tasks run against (set once per worker by the initializer).
 _STATE: Any = None
@@ -52,9 +56,29 @@ def chunked(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
         yield items[start : start + size]
 
 
-def _init(state: Any) -> None:
+def _init(state: Any, parent: int) -> None:
     global _STATE
     _STATE = state
+    _die_with_parent(parent)
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker when its parent ends, even by SIGKILL (Linux).
+
+    A forked worker holds the write end of the pool's task pipe itself, so it would never see the pipe
+    close: it would wait for tasks forever, keeping the parent's standard error open.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (AttributeError, OSError):
+        return
+    if os.getppid() != parent:  # the parent ended before the request took effect
+        os._exit(1)
 
 
 def _run(task: tuple[Callable[..., list[R]], Sequence[Any], dict[str, Any]]) -> list[R]:
@@ -90,7 +114,9 @@ def parallel_chunks(
     # Small enough chunks that both cores stay busy until the end, large enough to amortise the transfer.
     size = max(1, min(chunk_size, -(-len(items) // (jobs * 4))))
     tasks = [(func, chunk, kwargs) for chunk in chunked(items, size)]
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_init, initargs=(state,)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=_context(), initializer=_init, initargs=(state, os.getpid())
+    ) as pool:
         return _collect(pool.map(_run, tasks), on_chunk)
 
 
