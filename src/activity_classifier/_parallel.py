@@ -29,6 +29,9 @@ R = TypeVar("R")
 #: Fewer rows than this per worker are not worth a process: the work stays in the calling process.
 MIN_ROWS_PER_JOB = 500
 
+#: Linux's prctl(2) option that sends a signal to a process when its parent ends.
+_PR_SET_PDEATHSIG = 1
+
 # The object a worker's tasks run against (set once per worker by the initializer).
 _STATE: Any = None
 
@@ -63,7 +66,7 @@ def _die_with_parent() -> None:
 
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):  # not Linux: nothing to set
         return
     parent = multiprocessing.parent_process()
@@ -110,7 +113,9 @@ def parallel_chunks(
     # Small enough chunks that both cores stay busy until the end, large enough to amortise the transfer.
     size = max(1, min(chunk_size, -(-len(items) // (jobs * 4))))
     tasks = [(func, chunk, kwargs) for chunk in chunked(items, size)]
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_init, initargs=(state,)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=_context(), initializer=_init, initargs=(state,)
+    ) as pool:
         return _collect(pool.map(_run, tasks), on_chunk)
 
 
