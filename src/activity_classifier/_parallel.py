@@ -4,6 +4,8 @@ Each worker process gets the model once, through the pool's initializer: where t
 exists (Linux) the worker inherits it from the parent's memory without any copying or pickling; elsewhere
 it is pickled once per worker, never once per chunk. The chunks are processed independently and returned
 in input order, and every row's result depends on that row alone, so the output equals that of one process.
+A worker ends when its parent process dies (on Linux), so a killed ``predict`` leaves no workers behind
+holding its output pipes open.
 
 Examples
 --------
@@ -15,8 +17,11 @@ Examples
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -52,8 +57,20 @@ def chunked(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
         yield items[start : start + size]
 
 
-def _init(state: Any) -> None:
+_PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
+
+
+def _end_with_parent(parent: int) -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _init(state: Any, parent: int) -> None:
     global _STATE
+    _end_with_parent(parent)
     _STATE = state
 
 
@@ -87,5 +104,7 @@ def parallel_chunks(
     # Small enough chunks that both cores stay busy until the end, large enough to amortise the transfer.
     size = max(1, min(chunk_size, -(-len(items) // (jobs * 4))))
     tasks = [(func, chunk, kwargs) for chunk in chunked(items, size)]
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_init, initargs=(state,)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=_context(), initializer=_init, initargs=(state, os.getpid())
+    ) as pool:
         return [r for part in pool.map(_run, tasks) for r in part]
