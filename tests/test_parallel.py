@@ -1,7 +1,10 @@
 """--jobs / n_jobs: several processes give exactly the output of one, rows in order."""
 
 import io
+import os
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -75,3 +78,44 @@ def test_jobs_must_be_a_positive_number(bad, capsys):
         main(["predict", "-", "--jobs", bad])
     assert exc.value.code == 2
     assert "expected a positive whole number" in capsys.readouterr().err
+
+
+def test_workers_end_when_their_parent_is_killed(tmp_path):
+    """A SIGKILLed parent leaves no workers behind (they would hold its output pipes open)."""
+    import signal
+    import time
+
+    pids = tmp_path / "pids"
+    code = (
+        "import os, time\n"
+        "from activity_classifier._parallel import parallel_chunks\n"
+        "def work(state, chunk):\n"
+        f"    with open({str(pids)!r}, 'a') as fh:\n"
+        "        fh.write(f'{os.getpid()}\\n')\n"
+        "    time.sleep(60)\n"
+        "    return list(chunk)\n"
+        "if __name__ == '__main__':\n"
+        "    parallel_chunks(work, None, list(range(2000)), n_jobs=2, chunk_size=1000)\n"
+    )
+    script = tmp_path / "run.py"
+    script.write_text(code, "utf-8")
+    proc = subprocess.Popen([sys.executable, str(script)])
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and (not pids.exists() or len(pids.read_text().split()) < 2):
+        time.sleep(0.1)
+    workers = [int(p) for p in pids.read_text().split()]
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    alive = workers
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.1)
+        alive = [p for p in workers if os.path.exists(f"/proc/{p}") and "Z" not in _state(p)]
+    assert alive == []
+
+
+def _state(pid):
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
