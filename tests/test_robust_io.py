@@ -305,7 +305,7 @@ def test_an_interrupted_predict_leaves_the_previous_output_intact(tmp_path, sig)
     import time
 
     src = tmp_path / "big.csv"
-    pd.DataFrame({"text": [f"Webinar {i} over feedback gevolgd met collega's" for i in range(4000)]}).to_csv(
+    pd.DataFrame({"text": [f"Webinar {i} over feedback gevolgd met collega's" for i in range(20_000)]}).to_csv(
         src, index=False
     )
     out = tmp_path / "out.csv"
