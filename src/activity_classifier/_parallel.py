@@ -113,9 +113,7 @@ def parallel_chunks(
     # Small enough chunks that both cores stay busy until the end, large enough to amortise the transfer.
     size = max(1, min(chunk_size, -(-len(items) // (jobs * 4))))
     tasks = [(func, chunk, kwargs) for chunk in chunked(items, size)]
-    with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=_context(), initializer=_init, initargs=(state,)
-    ) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_init, initargs=(state,)) as pool:
         return _collect(pool.map(_run, tasks), on_chunk)
 
 
