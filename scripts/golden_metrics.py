@@ -91,6 +91,28 @@ def comparable(metrics: dict[str, Any]) -> dict[str, Any]:
     return fix({k: v for k, v in metrics.items() if k not in ("seconds", "reproducibility")})
 
 
+def differences(stored: Any, fresh: Any, where: str = "") -> list[str]:
+    """Where two :func:`comparable` metrics differ; floats within 1e-9 (relative) count as equal.
+
+    Floating-point sums in NumPy and BLAS round differently on different CPUs (seen: 1e-14 between two
+    machines of the same kind), so an exact comparison would fail on a machine that did nothing wrong.
+    """
+    if isinstance(stored, dict) and isinstance(fresh, dict):
+        if stored.keys() != fresh.keys():
+            return [f"{where or '/'}: keys {sorted(set(stored) ^ set(fresh))}"]
+        return [d for k in stored for d in differences(stored[k], fresh[k], f"{where}/{k}")]
+    if isinstance(stored, list) and isinstance(fresh, list):
+        if len(stored) != len(fresh):
+            return [f"{where}: {len(stored)} items, now {len(fresh)}"]
+        return [
+            d for i, (a, b) in enumerate(zip(stored, fresh, strict=True)) for d in differences(a, b, f"{where}/{i}")
+        ]
+    both_numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (stored, fresh))
+    if both_numbers and (isinstance(stored, float) or isinstance(fresh, float)):
+        return [] if math.isclose(stored, fresh, rel_tol=1e-9, abs_tol=1e-12) else [f"{where}: {stored!r} != {fresh!r}"]
+    return [] if stored == fresh else [f"{where}: {stored!r} != {fresh!r}"]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true")
@@ -100,7 +122,7 @@ def main() -> int:
     for kind, metrics in fresh.items():
         path = OUT / f"metrics_{kind}.json"
         if args.check:
-            if comparable(json.loads(path.read_text("utf-8"))) != comparable(metrics):
+            if differences(comparable(json.loads(path.read_text("utf-8"))), comparable(metrics)):
                 stale.append(path.name)
         else:
             # Plain json.dumps keeps NaN: the report tests check that metrics.json writes it as null.
