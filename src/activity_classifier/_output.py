@@ -13,8 +13,12 @@ Examples
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-__all__ = ["DEFAULT_CHUNK_ROWS", "PREDICTION_COLUMNS", "shorten"]
+if TYPE_CHECKING:
+    from .policy import Prediction
+
+__all__ = ["DEFAULT_CHUNK_ROWS", "PREDICTION_COLUMNS", "OutputRow", "output_row", "shorten"]
 
 #: Rows ``predict FILE`` reads, classifies and writes at a time (``--chunk-rows``; see ``_stream``).
 DEFAULT_CHUNK_ROWS = 20_000
@@ -31,6 +35,36 @@ PREDICTION_COLUMNS = (
     "alternatives",
     "evidence",
 )
+
+
+#: The values of :data:`PREDICTION_COLUMNS` for one prediction (:func:`output_row`).
+OutputRow = tuple[str | None, str | None, str | None, float, str, bool, str, str, str]
+
+
+def output_row(p: Prediction) -> OutputRow:
+    """Return the values of :data:`PREDICTION_COLUMNS` for one prediction, in their order.
+
+    A module-level function of plain values: workers apply it where the predictions are made
+    (:meth:`~activity_classifier._runtime.Predictor.run`), and a tuple of strings and floats costs a
+    fraction of a Prediction to send back.
+    """
+    alternatives = "; ".join(f"{lab} {prob:.2f}" for lab, prob in p.alternatives)
+    parts = []
+    if p.keywords:
+        parts.append("keywords: " + ", ".join(p.keywords))
+    if p.top_terms:
+        parts.append("terms: " + ", ".join(p.top_terms))
+    return (
+        p.label,
+        p.label_nl,
+        p.group,
+        round(p.confidence, 4),
+        p.source,
+        p.needs_review,
+        p.review_reason,
+        alternatives,
+        " | ".join(parts),
+    )
 
 
 def shorten(text: str, limit: int) -> str:

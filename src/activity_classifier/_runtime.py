@@ -37,7 +37,7 @@ from collections.abc import Callable, Mapping, Sequence, Sized
 from dataclasses import dataclass
 from itertools import chain, repeat
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import numpy as np
 
@@ -71,6 +71,8 @@ SETTINGS_FILE = "inference.json"
 PROBA_FLOOR = 1e-3
 #: Texts analysed, featurised and explained at a time (bounded memory; the unit of work of a worker).
 CHUNK_SIZE = 1_000
+_T = TypeVar("_T")
+
 #: Words whose character n-gram columns are cached per featurizer.
 _CACHE_WORDS = 500_000
 
@@ -285,18 +287,29 @@ def _top_terms(
 
 
 def _run_chunk(
-    predictor: Predictor, texts: Sequence[object], method: Method, n_terms: int, signals: frozenset[str] | None
-) -> list[tuple[Prediction, np.ndarray | None]]:
-    """Analyse, featurise, decide, explain and (when asked) compute the reliability signals of one chunk."""
+    predictor: Predictor,
+    texts: Sequence[object],
+    method: Method,
+    n_terms: int,
+    signals: frozenset[str] | None,
+    convert: Callable[[Prediction], Any] | None = None,
+) -> list[tuple[Any, list[float] | None]]:
+    """Analyse, featurise, decide, explain and (when asked) compute the reliability signals of one chunk.
+
+    Each prediction is passed through ``convert`` when given, and the signals are plain lists: both are
+    pickled back from a worker, and tuples of strings and floats cost a fraction of Prediction objects
+    and of one small array per row.
+    """
     from .reliability import item_signals
 
     docs = predictor.analyzer.analyse(texts)
     rows = predictor.featurizer.transform(docs) if method != "rules" and docs else None
     preds = predictor._explain(docs, method, n_terms, rows)
+    out: list[Any] = preds if convert is None else list(map(convert, preds))
     if signals is None:
-        return [(p, None) for p in preds]
+        return [(p, None) for p in out]
     values = item_signals(predictor, docs, preds, needed=signals, rows=rows)
-    return list(zip(preds, values, strict=True))
+    return list(zip(out, np.asarray(values, dtype=float).tolist(), strict=True))
 
 
 def _analyse_chunk(predictor: Predictor, texts: Sequence[object]) -> list[Analysis]:
@@ -448,6 +461,34 @@ class Predictor:
             raise ValueError(f"method must be one of {METHODS}, not {method!r}")
         return method
 
+    @overload
+    def run(
+        self,
+        texts: Sequence[object],
+        *,
+        method: Method | None = ...,
+        n_terms: int = ...,
+        n_jobs: int | None = ...,
+        signals: frozenset[str] | None = ...,
+        progress: Callable[[int], None] | None = ...,
+        chunk_size: int = ...,
+        convert: None = ...,
+    ) -> tuple[list[Prediction], np.ndarray | None]: ...
+
+    @overload
+    def run(
+        self,
+        texts: Sequence[object],
+        *,
+        method: Method | None = ...,
+        n_terms: int = ...,
+        n_jobs: int | None = ...,
+        signals: frozenset[str] | None = ...,
+        progress: Callable[[int], None] | None = ...,
+        chunk_size: int = ...,
+        convert: Callable[[Prediction], _T],
+    ) -> tuple[list[_T], np.ndarray | None]: ...
+
     def run(
         self,
         texts: Sequence[object],
@@ -458,13 +499,16 @@ class Predictor:
         signals: frozenset[str] | None = None,
         progress: Callable[[int], None] | None = None,
         chunk_size: int = CHUNK_SIZE,
-    ) -> tuple[list[Prediction], np.ndarray | None]:
+        convert: Callable[[Prediction], Any] | None = None,
+    ) -> tuple[list[Any], np.ndarray | None]:
         """Predict raw texts in chunks of at most ``chunk_size``, on ``n_jobs`` processes, rows in order.
 
         Each chunk is analysed, featurised, decided and explained where it is processed; with ``signals``
         (names of :data:`~activity_classifier.reliability.SIGNALS`) their values are computed there too and
         returned as an array (else None). ``progress(done)`` is called after each chunk. The result does not
-        depend on ``n_jobs``.
+        depend on ``n_jobs``. With ``convert`` (a module-level function: workers find it by name) the first
+        item holds ``convert(prediction)`` for every row instead of the predictions, converted where they
+        are made, so that what a worker sends back is cheap to pickle.
         """
         method = self._method(method)
         jobs = effective_jobs(n_jobs, len(texts))
@@ -482,6 +526,7 @@ class Predictor:
                 method=method,
                 n_terms=n_terms,
                 signals=signals,
+                convert=convert,
             )
         finally:
             if jobs > 1:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ._output import PREDICTION_COLUMNS
+from ._output import PREDICTION_COLUMNS, OutputRow, output_row
 from ._progress import Progress
 from ._runtime import CHUNK_SIZE, Predictor, as_predictor
 from .exceptions import InputDataError
@@ -67,40 +67,19 @@ def _is_missing(value: object) -> bool:
         return False
 
 
-def _alternatives(p: Prediction) -> str:
-    return "; ".join(f"{lab} {prob:.2f}" for lab, prob in p.alternatives)
-
-
-def _evidence(p: Prediction) -> str:
-    parts = []
-    if p.keywords:
-        parts.append("keywords: " + ", ".join(p.keywords))
-    if p.top_terms:
-        parts.append("terms: " + ", ".join(p.top_terms))
-    return " | ".join(parts)
-
-
 def predictions_frame(predictions: Sequence[Prediction]) -> pd.DataFrame:
     """Turn predictions into a DataFrame with :data:`PREDICTION_COLUMNS`."""
-    rows = [
-        {
-            "label": p.label,
-            "label_nl": p.label_nl,
-            "group": p.group,
-            "confidence": round(p.confidence, 4),
-            "source": p.source,
-            "needs_review": p.needs_review,
-            "review_reason": p.review_reason,
-            "alternatives": _alternatives(p),
-            "evidence": _evidence(p),
-        }
-        for p in predictions
-    ]
-    frame = pd.DataFrame(rows, columns=list(PREDICTION_COLUMNS))
+    return _rows_frame([output_row(p) for p in predictions])
+
+
+def _rows_frame(rows: Sequence[OutputRow]) -> pd.DataFrame:
+    """Return the frame of :data:`PREDICTION_COLUMNS` holding :func:`~activity_classifier._output.output_row` values."""
+    frame = pd.DataFrame(list(rows), columns=list(PREDICTION_COLUMNS))
     # An empty text has no label: None in every row, whatever the other rows hold (a frame built from
     # records turns it into NaN when other rows follow).
-    for col in _NULLABLE:
-        frame[col] = pd.Series([row[col] for row in rows], dtype=object)
+    for k, col in enumerate(PREDICTION_COLUMNS):
+        if col in _NULLABLE:
+            frame[col] = pd.Series([row[k] for row in rows], dtype=object)
     return frame
 
 
@@ -236,8 +215,9 @@ def classify_chunk(
     cleaned = ["" if _is_missing(t) else t for t in texts]
     rel = model_reliability(predictor)
     chunk_size = PROGRESS_BATCH if progress is not None else CHUNK_SIZE
-    preds, signals = predictor.run(
+    rows, signals = predictor.run(
         cleaned,
+        convert=output_row,
         method=method,
         n_jobs=n_jobs,
         signals=needed_signals(rel),
@@ -245,7 +225,7 @@ def classify_chunk(
         chunk_size=chunk_size if step is None else max(1, min(chunk_size, step)),
     )
     assert signals is not None
-    return predictions_frame(preds), row_scores(rel, signals)
+    return _rows_frame(rows), row_scores(rel, signals)
 
 
 def apply_target_flags(frame: pd.DataFrame, flag: np.ndarray) -> None:
