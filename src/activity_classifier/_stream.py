@@ -68,8 +68,9 @@ def count_rows(path: str | Path, text_column: str, *, chunk_rows: int = DEFAULT_
 def _spill_rows(spill: IO[bytes], frame: pd.DataFrame) -> None:
     # One pickle record per chunk: it keeps each value's type (text, None, float, bool, and a NumPy scalar
     # should one appear) and every text, lone surrogates included, exactly, at a fraction of the cost of one
-    # json.dumps per row. Unpickling is safe here because the file is this process's own nameless temporary
-    # file (no other process can open it): it holds only what this process wrote.
+    # json.dumps per row. Unpickling is safe here because the file is this process's own temporary file,
+    # created in a directory the user can write to and never named to anyone (on Linux it has no name at
+    # all): it holds only what this process wrote.
     pickle.dump(list(frame.itertuples(index=False, name=None)), spill, protocol=pickle.HIGHEST_PROTOCOL)
 
 
