@@ -12,13 +12,14 @@ plain    ``TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5)) + LinearSVC``
          bundled corpus (``data/labelled_activities.csv``) and saved with joblib; a fresh process loads it,
          reads the CSV with pandas, predicts and writes ``text,label`` with pandas.
 
-Each is run ``--runs`` times (median wall time). Peak memory is sampled every 20 ms over the process and
-all its children, as the sum of their resident set sizes (RSS, which counts pages shared by forked
-workers once per process) and as the sum of their proportional set sizes (PSS, shared pages split
-between the processes that share them). Also: cold start of ``echo text | activity-classifier predict -``
-and ``activity-classifier --help`` (median of 5 each). Prints one table with the targets of issue 9, with the
-median CPU time (user + system, the process and its workers) of each, which a busy machine inflates less
-than the wall time.
+Each is run ``--runs`` times (median wall time), the three commands taking turns (plain, ours, ours with
+``--jobs 1``, then again), so that a slow spell of the machine weighs on all of them alike. Peak memory is
+sampled every 20 ms over the process and all its children, as the sum of their resident set sizes (RSS,
+which counts pages shared by forked workers once per process) and as the sum of their proportional set
+sizes (PSS, shared pages split between the processes that share them). Also: cold start of
+``echo text | activity-classifier predict -`` and ``activity-classifier --help`` (median of 5 each). Prints
+one table with the targets of issue 9, with the median CPU time (user + system, the process and its
+workers) of each, which a busy machine inflates less than the wall time.
 """
 
 from __future__ import annotations
@@ -127,8 +128,7 @@ def run(cmd: list[str], stdin: str | None = None) -> dict[str, float]:
     return {"seconds": seconds, "cpu": cpu, **peak}
 
 
-def median_run(cmd: list[str], runs: int, stdin: str | None = None) -> dict[str, float]:
-    results = [run(cmd, stdin) for _ in range(runs)]
+def _summarise(results: list[dict[str, float]]) -> dict[str, float]:
     return {
         "seconds": statistics.median(r["seconds"] for r in results),
         "cpu": statistics.median(r["cpu"] for r in results),
@@ -136,6 +136,24 @@ def median_run(cmd: list[str], runs: int, stdin: str | None = None) -> dict[str,
         "pss": max(r["pss"] for r in results),
         "all": [round(r["seconds"], 2) for r in results],  # type: ignore[dict-item]
     }
+
+
+def median_run(cmd: list[str], runs: int, stdin: str | None = None) -> dict[str, float]:
+    """Run ``cmd`` ``runs`` times: median wall and CPU time, peak memory, and every run's wall time."""
+    return _summarise([run(cmd, stdin) for _ in range(runs)])
+
+
+def interleaved_runs(cmds: list[list[str]], runs: int) -> list[dict[str, float]]:
+    """Run the commands in turn, ``runs`` rounds of one run each, and summarise each as :func:`median_run` does.
+
+    Taking turns spreads a machine's slow and fast spells over all the commands, so that the ratios
+    between them do not depend on which one happened to run during a slow spell.
+    """
+    results: list[list[dict[str, float]]] = [[] for _ in cmds]
+    for _ in range(runs):
+        for i, cmd in enumerate(cmds):
+            results[i].append(run(cmd))
+    return [_summarise(res) for res in results]
 
 
 def main() -> int:
@@ -153,9 +171,14 @@ def main() -> int:
         plain_script = Path(tmp) / "plain_predict.py"
         plain_script.write_text(PLAIN_PREDICT, "utf-8")
         out = str(Path(tmp) / "out.csv")
-        plain = median_run([sys.executable, str(plain_script), str(plain_model), str(data), out], args.runs)
-        ours = median_run([exe, "predict", str(data), "--output", out, *model], args.runs)
-        ours1 = median_run([exe, "predict", str(data), "--output", out, "--jobs", "1", *model], args.runs)
+        plain, ours, ours1 = interleaved_runs(
+            [
+                [sys.executable, str(plain_script), str(plain_model), str(data), out],
+                [exe, "predict", str(data), "--output", out, *model],
+                [exe, "predict", str(data), "--output", out, "--jobs", "1", *model],
+            ],
+            args.runs,
+        )
         cold = median_run([exe, "predict", "-", *model], 5, stdin="Webinar over feedback gevolgd\n")
         helps = median_run([exe, "--help"], 5)
     rate = {name: args.n / r["seconds"] for name, r in (("plain", plain), ("ours", ours), ("ours1", ours1))}
