@@ -1,5 +1,6 @@
 """The default pipeline's own tokenizer and phrase index: as spaCy's Dutch tokenizer and PhraseMatcher, no spaCy."""
 
+import random
 import subprocess
 import sys
 import unicodedata
@@ -102,6 +103,39 @@ def test_corpus_sample_is_tokenized_as_spacy_does(sample):
     tokenizer = get_tokenizer()
     differ = [t for t in sample if list(tokenizer(t.lower())) != spacy_tokens(t.lower())]
     assert differ == []
+
+
+def test_a_chunk_of_letters_alone_is_one_token_under_the_packaged_rules():
+    # Tokenizer.chunk returns such a chunk whole without applying the rules: check that the rules agree,
+    # on every word of the corpus and on random strings of letters from all of Unicode.
+    tok = get_tokenizer()
+    words = {w for text in load_labelled().texts for w in clean_text(text).lower().split(" ") if w.isalpha()}
+    letters = [chr(c) for c in range(0x20, 0x30000) if chr(c).isalpha()]
+    rng = random.Random(0)
+    words |= {"".join(rng.choices(letters, k=rng.randint(1, 8))).lower() for _ in range(20_000)}
+    words = {w for w in words if w.isalpha()}
+    assert len(words) > 20_000
+    assert not [w for w in words if w in tok._specials]
+    assert not [w for w in words if tok._split(w, specials=True) != [w]]
+    assert tok.chunk("webinars") == ("webinars",) and tok.chunk("webinars.") == ("webinars", ".")
+
+
+def test_plain_letters_and_a_closing_mark_are_split_as_the_rules_split_them():
+    # Tokenizer.chunk splits such a chunk in two without applying the rules, unless a special case joins them.
+    tok = get_tokenizer()
+    plain = _tokenizer._PLAIN_LETTERS
+    words = {w for text in load_labelled().texts for w in clean_text(text).lower().split(" ")}
+    words = {w.rstrip(",.;:!?)") for w in words}
+    rng = random.Random(1)
+    words |= {"".join(rng.choices(plain, k=rng.randint(1, 10))) for _ in range(5_000)} | set(plain)
+    words = {w for w in words if w and not w.strip(plain)}
+    assert len(words) > 10_000
+    words = set(rng.sample(sorted(words), 4_000)) | set(plain)
+    for mark in _tokenizer._CLOSING:
+        whole = [w + mark for w in words]
+        expected = [tuple(tok._merge_specials(tok._split(c, specials=True))) for c in whole]
+        assert [tok.chunk(c) for c in whole] == expected, mark
+    assert tok.chunk("bijv.") == ("bijv.",) and tok.chunk("gevolgd.") == ("gevolgd", ".")
 
 
 def test_phrase_index_order_and_overlaps():

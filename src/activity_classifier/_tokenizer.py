@@ -29,6 +29,10 @@ from typing import Any
 
 __all__ = ["CACHE_ENTRIES", "Tokenizer", "get_tokenizer", "rules_spacy_version"]
 
+#: Letters after which the rules split off a closing mark (:data:`_CLOSING`) as a token of its own.
+_PLAIN_LETTERS = "abcdefghijklmnopqrstuvwxyzàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿßœ"
+_CLOSING = frozenset(",.;:!?)")
+
 #: Upper bound of every per-word cache of the text pipeline (entries), so memory stays bounded on huge files.
 CACHE_ENTRIES = 50_000
 
@@ -79,6 +83,16 @@ class Tokenizer:
 
     def chunk(self, chunk: str) -> tuple[str, ...]:
         """Return the tokens of one space-free chunk of lower-cased text (not cached)."""
+        # Two shapes most chunks have, which the rules would split the same way every time (checked by
+        # tests/test_tokenizer.py on the corpus' and simplemma's words and on random strings): letters
+        # alone are one token; plain letters and one closing mark are two, unless a special case
+        # (``bijv.``) joins them again.
+        if chunk not in self._specials:
+            if chunk.isalpha():
+                return (chunk,)
+            head, last = chunk[:-1], chunk[-1:]
+            if last in _CLOSING and head and not head.strip(_PLAIN_LETTERS) and (head, last) not in self._merged:
+                return (head, last)
         tokens = self._split(chunk, specials=True)
         if len(tokens) > 1 and self._merged_lengths:
             tokens = self._merge_specials(tokens)

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from ._phrases import PhraseIndex
+from ._phrases import LemmaHits, PhraseIndex
 from ._resources import read_toml
 from .exceptions import LexiconError
 from .taxonomy import get_taxonomy
@@ -151,7 +151,7 @@ class Gazetteer:
         }
         self._index: PhraseIndex | None = None
         self._single: dict[str, str] = {}
-        self._parts: dict[str, tuple[str, ...]] = {}
+        self._parts = LemmaHits(self._part_terms, CACHE_ENTRIES)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -165,6 +165,7 @@ class Gazetteer:
         if "entries" in state:  # pickled before the state was made compact (and held a PhraseMatcher)
             state = {k: v for k, v in state.items() if k != "_matcher"}
             self.__dict__.update(state, _index=None)
+            self._parts = LemmaHits(self._part_terms, CACHE_ENTRIES)
             return
         data = json.loads(state["data"])
         raw = {"kinds": data["kinds"]}
@@ -201,10 +202,7 @@ class Gazetteer:
         return self._index
 
     def _part_terms(self, lemma: str) -> tuple[str, ...]:
-        """Return the one-word terms found among the parts of a token's lemma (cached per lemma)."""
-        cached = self._parts.get(lemma)
-        if cached is not None:
-            return cached
+        """Return the one-word terms found among the parts of a token's lemma (cached per lemma by ``_parts``)."""
         found: list[str] = []
         # A hyphenated word is searched part by part ("pdg-module" -> "pdg"), each part also as a
         # compound; a plain word only as a compound (as a whole it was a phrase candidate already).
@@ -220,10 +218,7 @@ class Gazetteer:
                 part_term = self._single.get(p)
                 if part_term is not None:
                     found.append(part_term)
-        result = tuple(found)
-        if len(self._parts) < CACHE_ENTRIES:
-            self._parts[lemma] = result
-        return result
+        return tuple(found)
 
     def _make(self, term: str, text: str, start: int, end: int, part: bool) -> GazetteerMatch:
         slug, kind = self.entries[term]
@@ -242,10 +237,10 @@ class Gazetteer:
             if covered.isdisjoint(range(start, end)):
                 covered.update(range(start, end))
                 found.append(self._make(term, " ".join(view.lower[start:end]), start, end, part=False))
-        for i, lemma in enumerate(view.lemma):
+        for i, terms in self._parts.positions(view.lemma):
             if i in covered:
                 continue
-            for term in self._part_terms(lemma):
+            for term in terms:
                 found.append(self._make(term, view.lower[i], i, i + 1, part=True))
         return tuple(sorted(found, key=lambda m: m.start))
 

@@ -34,12 +34,12 @@ from typing import Any
 
 import numpy as np
 
-from ._phrases import PhraseIndex
+from ._phrases import LemmaHits, PhraseIndex
 from ._resources import read_toml
 from .exceptions import LexiconError
 from .gazetteer import Gazetteer, GazetteerMatch
 from .taxonomy import get_taxonomy
-from .text import SIMPLE, TokenView, clean_text, get_pipeline, split_compound, text_lexicon
+from .text import CACHE_ENTRIES, SIMPLE, TokenView, clean_text, get_pipeline, split_compound, text_lexicon
 
 __all__ = ["KeywordRule", "RuleResult", "RuleSet", "load_lexicon"]
 
@@ -190,6 +190,7 @@ class RuleSet:
         state = self.__dict__.copy()
         state["_index"] = None
         state["_weights"] = {}
+        state.pop("_head_hits", None)  # a cache, rebuilt on first use
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -240,6 +241,18 @@ class RuleSet:
                     return True
         return False
 
+    def _head_rules(self, lemma: str) -> tuple[str, ...]:
+        """Return the rules whose compound heads end ``lemma`` ("studiedag" -> the rules with head "dag")."""
+        parts = split_compound(lemma)
+        return tuple(self._heads.get(parts[1], ())) if len(parts) == 2 else ()
+
+    def _compound_hits(self) -> LemmaHits[str]:
+        """Return the per-lemma cache of :meth:`_head_rules` (made on first use, never stored with the rules)."""
+        hits: LemmaHits[str] | None = self.__dict__.get("_head_hits")
+        if hits is None:
+            hits = self.__dict__["_head_hits"] = LemmaHits(self._head_rules, CACHE_ENTRIES)
+        return hits
+
     def apply_view(self, view: TokenView, gazetteer_matches: Sequence[GazetteerMatch] | None = None) -> RuleResult:
         """Apply every rule to one processed text.
 
@@ -276,13 +289,11 @@ class RuleSet:
             hit(slug, " ".join(view.lower[start:end]), self._weights[(slug, term)], start)
         for m in gaz:
             hit(m.type, m.text, WEAK_WEIGHT if m.part else STRONG_WEIGHT, m.start)
-        for i, lemma in enumerate(view.lemma):
+        for i, slugs in self._compound_hits().positions(view.lemma):
             if i in whole_tokens:
                 continue
-            parts = split_compound(lemma)
-            if len(parts) == 2:
-                for slug in self._heads.get(parts[1], ()):
-                    hit(slug, view.lower[i], STRONG_WEIGHT, i)
+            for slug in slugs:
+                hit(slug, view.lower[i], STRONG_WEIGHT, i)
         scores = {slug: 0.0 for slug in self.slugs}
         for slug, terms in found.items():
             scores[slug] = float(sum(terms.values()))
