@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import chain, compress, count
 from typing import Any
 
 import simplemma
@@ -228,30 +229,32 @@ class _SimplePipeline(TextPipeline):
         self._tokenize = get_tokenizer()
         self._lemmatize = lemmatize or _lemmatize_word
         # space-separated chunk -> the entries of its tokens (the tokenizer splits chunk by chunk)
-        self._cache: dict[str, tuple[ViewEntry, ...]] = {}
+        self._cache = _ChunkCache(self._chunk_entries)
 
     def tokens(self, text: str) -> list[str]:
         """Return the lower-cased tokens of a cleaned text."""
         return list(self._tokenize(text.lower()))
 
     def _entry(self, token: str) -> ViewEntry:
+        # view_entry(token, lemma, punctuation-or-space, ...) with each test made once: a token without a
+        # word character is its own lemma and has no feature words; one with a word character is never
+        # space, and all punctuation only when that character is "_" (the one word character that is).
+        if not _WORD.search(token):
+            return token, token, ()
         lemmatize = self._lemmatize
-        lem = (lemmatize(token) if _WORD.search(token) else token) or token
-        return view_entry(token, lem, _is_punct(token) or token.isspace(), lemmatize)
+        lem = lemmatize(token) or token
+        if "_" in token and _is_punct(token):
+            return token, lem, ()
+        return token, lem, tuple(_word_lemmas(token, lem, lemmatize))
+
+    def _chunk_entries(self, chunk: str) -> tuple[ViewEntry, ...]:
+        return tuple(self._entry(token) for token in self._tokenize.chunk(chunk)) if chunk else ()
 
     def views(self, texts: Iterable[str], batch_size: int = 256) -> Iterator[TokenView]:
         """Process cleaned texts, one :class:`TokenView` per text."""
-        cache = self._cache
+        entries = self._cache.__getitem__
         for text in texts:
-            entries: list[ViewEntry] = []
-            for chunk in text.lower().split(" "):
-                found = cache.get(chunk)
-                if found is None:
-                    found = tuple(self._entry(token) for token in self._tokenize.chunk(chunk)) if chunk else ()
-                    if len(cache) < CACHE_ENTRIES:
-                        cache[chunk] = found
-                entries.extend(found)
-            yield build_view(entries)
+            yield build_view(chain.from_iterable(map(entries, text.lower().split(" "))))
 
     def with_lemmatizer(self, lemmatize: Callable[[str], str]) -> TextPipeline:
         """Return the pipeline lemmatizing with ``lemmatize``."""
@@ -376,6 +379,20 @@ class TokenView:
 ViewEntry = tuple[str, str, tuple[str, ...]]
 
 
+class _ChunkCache(dict[str, tuple[ViewEntry, ...]]):
+    """``chunk -> the entries of its tokens``, made on first look-up (at most :data:`CACHE_ENTRIES` kept)."""
+
+    def __init__(self, make: Callable[[str], tuple[ViewEntry, ...]]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, chunk: str) -> tuple[ViewEntry, ...]:
+        found = self.make(chunk)
+        if len(self) < CACHE_ENTRIES:
+            self[chunk] = found
+        return found
+
+
 def view_entry(text: str, lemma: str, skip: bool, lemmatize: Callable[[str], str]) -> ViewEntry:
     """Return a token's :data:`ViewEntry`; ``skip``: punctuation or space (no feature words)."""
     words = tuple(_word_lemmas(text, lemma, lemmatize)) if not skip and _WORD.search(text) else ()
@@ -385,14 +402,17 @@ def view_entry(text: str, lemma: str, skip: bool, lemmatize: Callable[[str], str
 def build_view(entries: Iterable[ViewEntry]) -> TokenView:
     """Assemble a :class:`TokenView` from its tokens' entries (a sentence ends after ``.``, ``!``, ``?``)."""
     items = tuple(entries)
-    lower = tuple(e[0] for e in items)
+    if not items:
+        return TokenView((), (), (), ())
+    lower, lemma, words = zip(*items, strict=True)
+    # Each token gets the position of its sentence's first token: the position after the last end before it.
     sentence: list[int] = []
     start = 0
-    for i, text in enumerate(lower):
-        sentence.append(start)
-        if text in _SENTENCE_END:
-            start = i + 1
-    return TokenView(lower, tuple(e[1] for e in items), tuple(sentence), tuple(w for e in items for w in e[2]))
+    for end in compress(count(1), map(_SENTENCE_END.__contains__, lower)):
+        sentence += [start] * (end - start)
+        start = end
+    sentence += [start] * (len(lower) - start)
+    return TokenView(lower, lemma, tuple(sentence), tuple(chain.from_iterable(words)))
 
 
 def lemmas(view: TokenView) -> list[str]:
