@@ -45,7 +45,7 @@ from ._parallel import effective_jobs, parallel_chunks
 from .analysis import Analysis, Analyzer
 from .features import CharNgrams, _char_words, _word_char_ngrams, char_analyzer, word_analyzer
 from .gazetteer import Gazetteer
-from .policy import METHODS, Method, PolicySettings, Prediction, decide, rule_proba
+from .policy import METHODS, Method, PolicySettings, Prediction, decide_many, rule_proba
 
 if TYPE_CHECKING:
     from .estimator import ActivityClassifier
@@ -278,12 +278,28 @@ def _softmax(x: np.ndarray) -> np.ndarray:
 
 
 def _top_terms(
-    cols: np.ndarray, values: np.ndarray, weights: np.ndarray, name: Callable[[int], str], n: int
-) -> list[str]:
-    """Return the features of one row (its readable columns) that pushed most towards a type (its coefficients)."""
-    contrib = values * weights[cols]
-    order = np.argsort(-contrib, kind="stable")[:n]
-    return [name(int(cols[j])) for j in order if contrib[j] > 0]
+    rows: FeatureRows, coef: np.ndarray, labels: np.ndarray, name: Callable[[int], str], n: int
+) -> list[list[str]]:
+    """Return the features of each row that pushed most towards its label (row ``labels[i]`` of ``coef``).
+
+    At most ``n`` per row, those with a positive contribution, largest first (ties in column order); none
+    for a row whose label is -1. One sort for the whole chunk: per row, it cost more than the rest.
+    """
+    row_of = rows.row_ids()
+    lab = labels[row_of]
+    contrib = rows.data * coef[np.maximum(lab, 0), rows.indices]
+    # Only positive contributions are shown, and in a row sorted from the largest they come first: sort
+    # those alone. Rows in order and, within a row, contributions from the largest (lexsort is stable, so
+    # equal ones keep their column order, as an argsort(kind="stable") of the row alone does).
+    pos = np.flatnonzero((contrib > 0) & (lab >= 0))
+    order = pos[np.lexsort((-contrib[pos], row_of[pos]))]
+    sorted_rows = row_of[order]
+    rank = np.arange(len(order)) - np.searchsorted(sorted_rows, sorted_rows)
+    keep = order[rank < n]
+    out: list[list[str]] = [[] for _ in range(rows.n_rows)]
+    for i, col in zip(row_of[keep].tolist(), rows.indices[keep].tolist(), strict=True):
+        out[i].append(name(col))
+    return out
 
 
 def _run_chunk(
@@ -415,36 +431,28 @@ class Predictor:
         self, docs: Sequence[Analysis], method: Method, n_terms: int, rows: FeatureRows | None
     ) -> list[Prediction]:
         proba = self.proba(rows) if rows is not None else None
-        classes, index = self.classes, {label: k for k, label in enumerate(self.classes)}
-        name, coef = self.featurizer.name, self.coef
+        top_terms_for: Callable[[np.ndarray], list[list[str]]] | None = None
         if rows is not None:
             # Only readable columns are evidence: drop the character n-grams of the whole chunk at once.
             keep = self.featurizer.readable[rows.indices]
-            cols, values = rows.indices[keep], rows.data[keep]
+            counts = np.bincount(rows.row_ids()[keep], minlength=rows.n_rows)
             indptr = np.zeros(rows.n_rows + 1, dtype=np.int64)
-            np.cumsum(np.bincount(rows.row_ids()[keep], minlength=rows.n_rows), out=indptr[1:])
-        out: list[Prediction] = []
-        for i, doc in enumerate(docs):
-            row_terms: Callable[[str], list[str]] | None = None
-            if rows is not None:
-                lo, hi = indptr[i], indptr[i + 1]
+            np.cumsum(counts, out=indptr[1:])
+            readable = FeatureRows(indptr, rows.indices[keep], rows.data[keep], rows.n_cols)
 
-                def row_terms(label: str, c: np.ndarray = cols[lo:hi], v: np.ndarray = values[lo:hi]) -> list[str]:
-                    return _top_terms(c, v, coef[index[label]], name, n_terms)
+            def top_terms_for(labels: np.ndarray) -> list[list[str]]:
+                return _top_terms(readable, self.coef, labels, self.featurizer.name, n_terms)
 
-            out.append(
-                decide(
-                    method,
-                    classes,
-                    doc.rules,
-                    proba[i] if proba is not None else None,
-                    self.policy,
-                    empty=not doc.lemmas,
-                    truncated=doc.truncated,
-                    top_terms_for=row_terms,
-                )
-            )
-        return out
+        return decide_many(
+            method,
+            self.classes,
+            [d.rules for d in docs],
+            proba,
+            self.policy,
+            empty=[not d.lemmas for d in docs],
+            truncated=[d.truncated for d in docs],
+            top_terms_for=top_terms_for,
+        )
 
     def explain_docs(
         self, docs: Sequence[Analysis], method: Method | None = None, n_terms: int = 5
