@@ -276,9 +276,7 @@ def decide_many(
             out.append(_empty(r, tax))
             continue
         alternatives = [(classes[k], row[k]) for k in top]
-        out.append(
-            _make(classes[label], row[label], source, reasons, alternatives, r, terms[i] if terms else (), tax)
-        )
+        out.append(_make(classes[label], row[label], source, reasons, alternatives, r, terms[i] if terms else (), tax))
     return out
 
 
