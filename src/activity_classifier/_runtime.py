@@ -141,7 +141,7 @@ def _tfidf(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int, idf: np
     # One sort for all rows: the count of each (row, column) pair, rows in order, columns sorted. In 32
     # bits when the keys fit (twice as fast to sort), and the rows found by bisection, not division.
     dtype = np.int32 if n_rows * n_cols < 2**31 else np.int64
-    keys = np.sort(rows.astype(dtype) * dtype(n_cols) + cols.astype(dtype))
+    keys = np.sort(rows.astype(dtype) * n_cols + cols.astype(dtype))  # n_cols: a Python int keeps the dtype
     first = np.ones(len(keys), dtype=bool)
     np.not_equal(keys[1:], keys[:-1], out=first[1:])
     starts = np.flatnonzero(first)
