@@ -43,9 +43,10 @@ import numpy as np
 
 from ._parallel import effective_jobs, parallel_chunks
 from .analysis import Analysis, Analyzer
-from .features import CharNgrams, _char_words, _word_char_ngrams, char_analyzer, word_analyzer
+from .features import CHAR_STRIP, CharNgrams, _word_char_ngrams, char_analyzer, word_analyzer, word_ngrams
 from .gazetteer import Gazetteer
-from .policy import METHODS, Method, PolicySettings, Prediction, decide, rule_proba
+from .policy import METHODS, Method, PolicySettings, Prediction, decide_many, rule_proba
+from .text import split_compound
 
 if TYPE_CHECKING:
     from .estimator import ActivityClassifier
@@ -111,14 +112,20 @@ class FeatureRows:
     def hstack(cls, blocks: Sequence[FeatureRows]) -> FeatureRows:
         """Put blocks of the same rows side by side (columns of later blocks shifted past the earlier)."""
         n_rows = blocks[0].n_rows
-        offsets = np.cumsum([0] + [b.n_cols for b in blocks])
-        rows = np.concatenate([b.row_ids() for b in blocks])
-        order = np.argsort(rows, kind="stable")  # row by row, and within a row block by block
-        cols = np.concatenate([b.indices + off for b, off in zip(blocks, offsets, strict=False)])[order]
-        data = np.concatenate([b.data for b in blocks])[order]
+        counts = [np.diff(b.indptr) for b in blocks]
         indptr = np.zeros(n_rows + 1, dtype=np.int64)
-        np.cumsum(sum(np.diff(b.indptr) for b in blocks), out=indptr[1:])
-        return cls(indptr, cols, data, int(offsets[-1]))
+        np.cumsum(sum(counts), out=indptr[1:])
+        cols = np.empty(int(indptr[-1]), dtype=np.int64)
+        data = np.empty(int(indptr[-1]), dtype=np.float64)
+        # Row by row, and within a row block by block: each block's entries go straight to their place.
+        start, offset = indptr[:-1].copy(), 0
+        for block, count in zip(blocks, counts, strict=True):
+            dest = np.repeat(start - block.indptr[:-1], count) + np.arange(len(block.data))
+            cols[dest] = block.indices + offset
+            data[dest] = block.data
+            start += count
+            offset += block.n_cols
+        return cls(indptr, cols, data, offset)
 
     @classmethod
     def from_dense(cls, values: np.ndarray) -> FeatureRows:
@@ -131,15 +138,21 @@ class FeatureRows:
 
 def _tfidf(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int, idf: np.ndarray) -> FeatureRows:
     """Sublinear TF-IDF rows, L2-normalised, from the row and column of every feature occurrence."""
-    # One sort for all rows: the count of each (row, column) pair, rows in order, columns sorted.
-    keys, counts = np.unique(rows * n_cols + cols, return_counts=True)
-    row_of = keys // n_cols
-    cols = keys - row_of * n_cols
+    # One sort for all rows: the count of each (row, column) pair, rows in order, columns sorted. In 32
+    # bits when the keys fit (twice as fast to sort), and the rows found by bisection, not division.
+    dtype = np.int32 if n_rows * n_cols < 2**31 else np.int64
+    keys = np.sort(rows.astype(dtype) * n_cols + cols.astype(dtype))  # n_cols: a Python int keeps the dtype
+    first = np.ones(len(keys), dtype=bool)
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    counts = np.diff(starts, append=len(keys))
+    keys = keys[starts]
+    indptr = np.searchsorted(keys, np.arange(n_rows + 1, dtype=np.int64) * n_cols).astype(np.int64)
+    row_of = np.repeat(np.arange(n_rows, dtype=np.int64), np.diff(indptr))
+    cols = keys.astype(np.int64) - row_of * n_cols
     data = (np.log(counts) + 1.0) * idf[cols]
     norms = np.sqrt(np.bincount(row_of, weights=data * data, minlength=n_rows))
     data /= norms[row_of]
-    indptr = np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(np.bincount(row_of, minlength=n_rows), out=indptr[1:])
     return FeatureRows(indptr, cols, data, n_cols)
 
 
@@ -147,19 +160,124 @@ def _lengths(groups: Sequence[Sized]) -> np.ndarray:
     return np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
 
 
-class _ColumnCache(dict[str, np.ndarray]):
-    """``word -> the columns of its character n-grams``, computed on first lookup (at most 500,000 words kept)."""
+class _CharColumns(dict[str, int]):
+    """The character n-gram columns of words, computed on first sight and kept one after the other in a pool.
+
+    Maps a word, as split from the lower-cased text (before its punctuation is stripped, so that a lookup
+    strips nothing), to its slot: where its columns start in the pool and how many there are. A chunk's
+    words then cost one dict lookup each and their columns one gather, where one small array per word
+    cost most of the time to concatenate. The pool starts afresh before a chunk once it holds more than
+    :data:`_CACHE_WORDS` words.
+    """
 
     def __init__(self, vocabulary: Mapping[str, int], ngrams: Callable[[str], tuple[str, ...]]) -> None:
         super().__init__()
         self.vocabulary, self.ngrams = vocabulary, ngrams
+        self._clear()
 
-    def __missing__(self, word: str) -> np.ndarray:
+    def _clear(self) -> None:
+        self.clear()
+        self.start = np.zeros(1 << 12, dtype=np.int64)
+        self.length = np.zeros(1 << 12, dtype=np.int64)
+        self.pool = np.empty(1 << 16, dtype=np.int64)
+        self.used = 0
+
+    def __missing__(self, word: str) -> int:
         vocab = self.vocabulary
-        cols = np.fromiter((vocab[g] for g in self.ngrams(word) if g in vocab), dtype=np.int64)
+        cols = [vocab[g] for g in self.ngrams(word.strip(CHAR_STRIP)) if g in vocab]
+        slot, used, end = len(self), self.used, self.used + len(cols)
+        if slot == len(self.start):
+            self.start = np.concatenate([self.start, np.zeros_like(self.start)])
+            self.length = np.concatenate([self.length, np.zeros_like(self.length)])
+        if end > len(self.pool):
+            self.pool = np.concatenate([self.pool, np.empty(max(end, len(self.pool)), dtype=np.int64)])
+        self.pool[used:end] = cols
+        self.start[slot], self.length[slot], self.used = used, len(cols), end
+        self[word] = slot
+        return slot
+
+    def columns(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Return the columns of ``words`` one word after the other, and how many each word has."""
+        if len(self) > _CACHE_WORDS:
+            self._clear()
+        slots = np.fromiter(map(self.__getitem__, words), dtype=np.int64, count=len(words))
+        lengths = self.length[slots]
+        ends = np.cumsum(lengths)
+        total = int(ends[-1]) if len(ends) else 0
+        # Position k of word w is pool[start[w] + k]: one arange, shifted word by word.
+        return self.pool[np.arange(total) + np.repeat(self.start[slots] - ends + lengths, lengths)], lengths
+
+
+class _WordColumns(dict[str, int]):
+    """The columns of :func:`~activity_classifier.features.word_ngrams`' features, found lemma by lemma.
+
+    Maps a lemma (computed on first sight, at most :data:`_CACHE_WORDS` kept) to one int holding the
+    column of the lemma itself, that of its compound head's ``part:`` feature and its id among the words
+    of the vocabulary's bigrams (each plus one, 0 for none, in base :attr:`stride`). A chunk's lemmas then
+    cost one dict lookup each, and its bigrams are found in NumPy: the pair of ids of two consecutive
+    lemmas is a key of the sorted :attr:`pair_keys` exactly when ``f"{a} {b}"`` is a term, so no bigram
+    string is built, hashed and looked up.
+    """
+
+    def __init__(self, vocabulary: Mapping[str, int]) -> None:
+        super().__init__()
+        self.vocabulary = vocabulary
+        self.tokens: dict[str, int] | None = None
+        self.stride = 0
+        self.pair_keys = self.pair_cols = np.empty(0, dtype=np.int64)
+
+    def prepare(self) -> None:
+        """Split every vocabulary term at each of its spaces (once; forked workers inherit it)."""
+        if self.tokens is not None:
+            return
+        tokens: dict[str, int] = {}
+        pairs: list[int] = []
+        cols: list[int] = []
+        for term, col in self.vocabulary.items():
+            start = term.find(" ")
+            while start >= 0:
+                pairs.append(tokens.setdefault(term[:start], len(tokens)))
+                pairs.append(tokens.setdefault(term[start + 1 :], len(tokens)))
+                cols.append(col)
+                start = term.find(" ", start + 1)
+        self.stride = max(len(self.vocabulary), len(tokens)) + 1
+        ids = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+        keys = ids[:, 0] * self.stride + ids[:, 1]
+        order = np.argsort(keys)
+        self.pair_keys, self.pair_cols = keys[order], np.array(cols, dtype=np.int64)[order]
+        self.tokens = tokens
+
+    def __missing__(self, lemma: str) -> int:
+        self.prepare()
+        assert self.tokens is not None
+        vocab, stride = self.vocabulary, self.stride
+        parts = split_compound(lemma)
+        part = vocab.get(f"part:{parts[1]}", -1) if len(parts) == 2 else -1
+        code = ((vocab.get(lemma, -1) + 1) * stride + part + 1) * stride + self.tokens.get(lemma, -1) + 1
         if len(self) < _CACHE_WORDS:
-            self[word] = cols
-        return cols
+            self[lemma] = code
+        return code
+
+    def occurrences(self, lemmas: list[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
+        """Return the row and column of every occurrence of a known feature of the texts' ``lemmas``."""
+        self.prepare()
+        n_lemmas = _lengths(lemmas)
+        lookup = map(self.__getitem__, chain.from_iterable(lemmas))
+        codes = np.fromiter(lookup, dtype=np.int64, count=int(n_lemmas.sum()))
+        rest, ids = np.divmod(codes, self.stride)
+        unigrams, parts = np.divmod(rest, self.stride)
+        rows = np.repeat(np.arange(len(lemmas), dtype=np.int64), n_lemmas)
+        ids -= 1
+        # Bigrams: two consecutive lemmas of one text, both words of some bigram term.
+        first, second = ids[:-1], ids[1:]
+        pair = np.flatnonzero((rows[:-1] == rows[1:]) & (first >= 0) & (second >= 0))
+        keys = first[pair] * self.stride + second[pair]
+        at = np.minimum(np.searchsorted(self.pair_keys, keys), max(len(self.pair_keys) - 1, 0))
+        found = self.pair_keys[at] == keys if len(self.pair_keys) else np.zeros(len(keys), dtype=bool)
+        cols = np.concatenate([unigrams - 1, parts - 1, self.pair_cols[at[found]] if found.any() else at[:0]])
+        rows = np.concatenate([rows, rows, rows[pair[found]]])
+        known = cols >= 0
+        return rows[known], cols[known]
 
 
 class Featurizer:
@@ -197,7 +315,8 @@ class Featurizer:
         char_range = settings["char_ngram_range"]
         chars = char_analyzer(tuple(char_range)) if char_range is not None else None
         self._char_ngrams = chars.word_ngrams if isinstance(chars, CharNgrams) else _word_char_ngrams
-        self._char_cache = _ColumnCache(self.char_vocabulary, self._char_ngrams)
+        self._char_columns = _CharColumns(self.char_vocabulary, self._char_ngrams)
+        self._word_columns = _WordColumns(self.word_vocabulary)
         self.rules = analyzer.rules
         self.gazetteer: Gazetteer | None = analyzer.gazetteer
         tail: list[str] = []
@@ -245,22 +364,31 @@ class Featurizer:
         """Number of character n-gram columns, the second block."""
         return len(self.char_vocabulary)
 
+    def prepare(self) -> None:
+        """Build the bigram table (on first use otherwise), so that forked workers inherit it."""
+        if self._words is word_ngrams:
+            self._word_columns.prepare()
+
+    def _word_occurrences(self, docs: Sequence[Analysis]) -> tuple[np.ndarray, np.ndarray]:
+        """Return the row and column of every occurrence of a known word feature (in no particular order)."""
+        if self._words is word_ngrams:
+            # By kind of feature rather than text by text: the TF-IDF counts do not depend on the order.
+            return self._word_columns.occurrences([d.lemmas for d in docs])
+        feats = [self._words(d) for d in docs]
+        cols = np.fromiter(map(self.word_vocabulary.get, chain.from_iterable(feats), repeat(-1)), dtype=np.int64)
+        rows = np.repeat(np.arange(len(docs), dtype=np.int64), _lengths(feats))
+        known = cols >= 0
+        return rows[known], cols[known]
+
     def transform(self, docs: Sequence[Analysis]) -> FeatureRows:
         """Return the feature rows of ``docs``."""
         n = len(docs)
-        doc_ids = np.arange(n, dtype=np.int64)
         # Whole-chunk arrays rather than one small array per text: the per-text overhead dominated.
-        feats = [self._words(d) for d in docs]
-        flat = chain.from_iterable(feats)
-        cols = np.fromiter(map(self.word_vocabulary.get, flat, repeat(-1)), dtype=np.int64)
-        rows = np.repeat(doc_ids, _lengths(feats))
-        known = cols >= 0
-        blocks = [_tfidf(rows[known], cols[known], n, self.n_word, self.word_idf)]
+        blocks = [_tfidf(*self._word_occurrences(docs), n, self.n_word, self.word_idf)]
         if self.char_idf is not None:
-            words = [_char_words(d) for d in docs]
-            per_word = list(map(self._char_cache.__getitem__, chain.from_iterable(words)))
-            cols = np.concatenate(per_word) if per_word else np.empty(0, dtype=np.int64)
-            rows = np.repeat(np.repeat(doc_ids, _lengths(words)), _lengths(per_word))
+            words = [d.text.lower().split() for d in docs]
+            cols, per_word = self._char_columns.columns(list(chain.from_iterable(words)))
+            rows = np.repeat(np.repeat(np.arange(n, dtype=np.int64), _lengths(words)), per_word)
             blocks.append(_tfidf(rows, cols, n, self.n_char, self.char_idf))
         if self.settings["rule_features"]:
             scores = self.rules.score_matrix([d.rules for d in docs])
@@ -278,12 +406,28 @@ def _softmax(x: np.ndarray) -> np.ndarray:
 
 
 def _top_terms(
-    cols: np.ndarray, values: np.ndarray, weights: np.ndarray, name: Callable[[int], str], n: int
-) -> list[str]:
-    """Return the features of one row (its readable columns) that pushed most towards a type (its coefficients)."""
-    contrib = values * weights[cols]
-    order = np.argsort(-contrib, kind="stable")[:n]
-    return [name(int(cols[j])) for j in order if contrib[j] > 0]
+    rows: FeatureRows, coef: np.ndarray, labels: np.ndarray, name: Callable[[int], str], n: int
+) -> list[list[str]]:
+    """Return the features of each row that pushed most towards its label (row ``labels[i]`` of ``coef``).
+
+    At most ``n`` per row, those with a positive contribution, largest first (ties in column order); none
+    for a row whose label is -1. One sort for the whole chunk: per row, it cost more than the rest.
+    """
+    row_of = rows.row_ids()
+    lab = labels[row_of]
+    contrib = rows.data * coef[np.maximum(lab, 0), rows.indices]
+    # Only positive contributions are shown, and in a row sorted from the largest they come first: sort
+    # those alone. Rows in order and, within a row, contributions from the largest (lexsort is stable, so
+    # equal ones keep their column order, as an argsort(kind="stable") of the row alone does).
+    pos = np.flatnonzero((contrib > 0) & (lab >= 0))
+    order = pos[np.lexsort((-contrib[pos], row_of[pos]))]
+    sorted_rows = row_of[order]
+    rank = np.arange(len(order)) - np.searchsorted(sorted_rows, sorted_rows)
+    keep = order[rank < n]
+    out: list[list[str]] = [[] for _ in range(rows.n_rows)]
+    for i, col in zip(row_of[keep].tolist(), rows.indices[keep].tolist(), strict=True):
+        out[i].append(name(col))
+    return out
 
 
 def _run_chunk(
@@ -415,36 +559,28 @@ class Predictor:
         self, docs: Sequence[Analysis], method: Method, n_terms: int, rows: FeatureRows | None
     ) -> list[Prediction]:
         proba = self.proba(rows) if rows is not None else None
-        classes, index = self.classes, {label: k for k, label in enumerate(self.classes)}
-        name, coef = self.featurizer.name, self.coef
+        top_terms_for: Callable[[np.ndarray], list[list[str]]] | None = None
         if rows is not None:
             # Only readable columns are evidence: drop the character n-grams of the whole chunk at once.
             keep = self.featurizer.readable[rows.indices]
-            cols, values = rows.indices[keep], rows.data[keep]
+            counts = np.bincount(rows.row_ids()[keep], minlength=rows.n_rows)
             indptr = np.zeros(rows.n_rows + 1, dtype=np.int64)
-            np.cumsum(np.bincount(rows.row_ids()[keep], minlength=rows.n_rows), out=indptr[1:])
-        out: list[Prediction] = []
-        for i, doc in enumerate(docs):
-            row_terms: Callable[[str], list[str]] | None = None
-            if rows is not None:
-                lo, hi = indptr[i], indptr[i + 1]
+            np.cumsum(counts, out=indptr[1:])
+            readable = FeatureRows(indptr, rows.indices[keep], rows.data[keep], rows.n_cols)
 
-                def row_terms(label: str, c: np.ndarray = cols[lo:hi], v: np.ndarray = values[lo:hi]) -> list[str]:
-                    return _top_terms(c, v, coef[index[label]], name, n_terms)
+            def top_terms_for(labels: np.ndarray) -> list[list[str]]:
+                return _top_terms(readable, self.coef, labels, self.featurizer.name, n_terms)
 
-            out.append(
-                decide(
-                    method,
-                    classes,
-                    doc.rules,
-                    proba[i] if proba is not None else None,
-                    self.policy,
-                    empty=not doc.lemmas,
-                    truncated=doc.truncated,
-                    top_terms_for=row_terms,
-                )
-            )
-        return out
+        return decide_many(
+            method,
+            self.classes,
+            [d.rules for d in docs],
+            proba,
+            self.policy,
+            empty=[not d.lemmas for d in docs],
+            truncated=[d.truncated for d in docs],
+            top_terms_for=top_terms_for,
+        )
 
     def explain_docs(
         self, docs: Sequence[Analysis], method: Method | None = None, n_terms: int = 5
@@ -578,6 +714,7 @@ class Predictor:
     def prepare(self) -> None:
         """Build what is built on first use (pipeline, phrase matchers), so that forked workers inherit it."""
         self.analyzer.prepare()
+        self.featurizer.prepare()
 
     # -- export ------------------------------------------------------------------------------------
     @classmethod

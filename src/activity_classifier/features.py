@@ -69,8 +69,12 @@ def _word_char_ngrams(word: str) -> tuple[str, ...]:
     return tuple(padded[i : i + k] for k in range(CHAR_MIN, CHAR_MAX + 1) for i in range(n - k + 1))
 
 
+#: Punctuation stripped from both ends of a lower-cased word before its character n-grams are taken.
+CHAR_STRIP = ".,;:!?()[]\"'"
+
+
 def _char_words(doc: Analysis) -> list[str]:
-    return [w.strip(".,;:!?()[]\"'") for w in doc.text.lower().split()]
+    return [w.strip(CHAR_STRIP) for w in doc.text.lower().split()]
 
 
 def char_ngrams(doc: Analysis) -> list[str]:
