@@ -133,3 +133,21 @@ def test_a_folder_without_runtime_files_loads_through_skops(default_model, saved
     predictor = load_predictor(old)
     assert predictor is as_predictor(predictor)
     assert _dicts(predictor.explain(sample)) == _dicts(default_model.explain(sample))
+
+
+def test_the_word_columns_fast_path_finds_what_word_ngrams_finds(sample):
+    # _WordColumns re-expresses features.word_ngrams (unigrams, bigrams, compound heads) in NumPy for speed;
+    # the feature occurrences it finds must be those that the plain path finds with word_ngrams itself.
+    from activity_classifier.features import word_ngrams
+
+    model = load_predictor(None)
+    featurizer = model.featurizer
+    assert featurizer._words is word_ngrams, "the shipped default uses the fast path"
+    docs = model.analyzer.analyse(sample)
+    rows, cols = featurizer._word_occurrences(docs)
+    feats = [word_ngrams(d) for d in docs]
+    expected = sorted(
+        (i, featurizer.word_vocabulary[f]) for i, fs in enumerate(feats) for f in fs if f in featurizer.word_vocabulary
+    )
+    assert sorted(zip(rows.tolist(), cols.tolist(), strict=True)) == expected
+    assert len(expected) > 10 * len(docs)
