@@ -219,14 +219,49 @@ def test_sigkill_while_saving_and_two_writers_leave_one_complete_model(tmp_path)
     dest = tmp_path / "m"
     first = start_saver(dest, 1.0)
     second = start_saver(dest, 0.5)  # two processes replacing the same folder over and over
-    assert first.stdout.readline() == second.stdout.readline() == "saved\n"
-    for delay in (0.05, 0.13, 0.21, 0.34):
-        time.sleep(delay)
-        assert load_model(dest).C in (1.0, 0.5)  # readers meanwhile always find a complete model
-    first.send_signal(signal.SIGKILL)
-    time.sleep(0.07)
-    second.send_signal(signal.SIGKILL)
-    for proc in (first, second):
-        proc.wait(10)
-        proc.stdout.close()
+    try:
+        assert first.stdout.readline() == second.stdout.readline() == "saved\n"
+        for delay in (0.05, 0.13, 0.21, 0.34, 0.0, 0.0, 0.01):
+            time.sleep(delay)
+            assert load_model(dest).C in (1.0, 0.5)  # readers meanwhile always find a complete model
+            assert persistence.load_predictor(dest).metadata_["settings"]["C"] in (1.0, 0.5)
+        first.send_signal(signal.SIGKILL)
+        time.sleep(0.07)
+        second.send_signal(signal.SIGKILL)
+    finally:  # a failed assertion must not leave savers running into the next tests
+        for proc in (first, second):
+            proc.kill()
+            proc.wait(10)
+            proc.stdout.close()
     assert load_model(dest).C in (1.0, 0.5)
+
+
+@pytest.mark.parametrize("loader", [load_model, persistence.load_predictor])
+def test_a_save_between_reading_the_metadata_and_the_model_file_is_read_again(
+    fitted, fitted_other, tmp_path, monkeypatch, loader
+):
+    dest, other = tmp_path / "m", tmp_path / "other"
+    save_model(fitted, dest)
+    save_model(fitted_other, other)
+    real = persistence.read_metadata
+    calls = []
+
+    def read_then_swap(directory):
+        meta = real(directory)
+        calls.append(meta["settings"]["C"])
+        if len(calls) == 1:  # another process saves right after this reader took metadata.json
+            persistence._replace_directory(other, dest)
+        return meta
+
+    monkeypatch.setattr(persistence, "read_metadata", read_then_swap)
+    loaded = loader(dest)
+    assert calls == [fitted.C, fitted_other.C]  # the mixed read was noticed and done again
+    assert loaded.metadata_["settings"]["C"] == fitted_other.C
+
+
+def test_a_model_file_altered_in_place_is_still_refused(fitted, tmp_path):
+    dest = save_model(fitted, tmp_path / "m")
+    with open(dest / MODEL_FILE, "ab") as fh:
+        fh.write(b"x")  # the folder itself is not replaced: no second try hides this
+    with pytest.raises(persistence.ModelIntegrityError, match="SHA-256"):
+        load_model(dest)

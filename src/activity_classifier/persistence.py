@@ -55,7 +55,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._json import json_safe
 from ._version import __version__
@@ -321,6 +321,43 @@ def _model_dir(directory: Path) -> Path:
     return directory
 
 
+# How often a load is tried again because a save replaced the folder while it was being read.
+_READ_ATTEMPTS = 8
+
+
+def _identity(directory: Path) -> tuple[int, int, int] | None:
+    """Return what changes when a save swaps another folder in at ``directory`` (None if nothing is there)."""
+    try:
+        st = os.stat(directory)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_ctime_ns
+
+
+_T = TypeVar("_T")
+
+
+def _read_consistently(directory: Path, read: Callable[[Path], _T]) -> _T:
+    """Run ``read`` on the model folder at ``directory``, again if a save replaced the folder meanwhile.
+
+    :func:`save_model` swaps a complete new folder in, so a reader that took ``metadata.json`` from one
+    model and a model file from the next one sees a hash mismatch or a missing file although neither
+    model is damaged. Such an error is raised only when the folder stayed the same while it was read
+    (or after :data:`_READ_ATTEMPTS` tries); otherwise the read starts over on the folder now there.
+    """
+    for attempt in range(_READ_ATTEMPTS):
+        d = _model_dir(directory)
+        before = _identity(d)
+        try:
+            return read(d)
+        except OSError:  # ModelArtifactError and its kinds, or a file gone between two steps
+            replaced = _model_dir(directory) != d or _identity(d) != before
+            if not replaced or attempt == _READ_ATTEMPTS - 1:
+                raise
+            logger.debug("%s: replaced by a save while being read; reading it again", directory)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def read_metadata(directory: str | Path) -> dict[str, Any]:
     """Read a model directory's metadata, upgraded to the current format version.
 
@@ -489,7 +526,12 @@ def load_model(directory: str | Path | None = None, *, trust: bool = False) -> A
     ModelVersionError
         If the format is newer than this package, or scikit-learn's minor version differs.
     """
-    d = _model_dir(Path(directory)) if directory is not None else default_model_dir()
+    if directory is None:
+        return _load_model(default_model_dir(), trust)
+    return _read_consistently(Path(directory), lambda d: _load_model(d, trust))
+
+
+def _load_model(d: Path, trust: bool) -> ActivityClassifier:
     meta = read_metadata(d)
     import sklearn
 
@@ -571,14 +613,19 @@ def load_predictor(directory: str | Path | None = None, *, trust: bool = False) 
     ModelArtifactError, ModelIntegrityError, ModelTrustError, ModelVersionError
         As :func:`load_model`; a malformed runtime file is a :class:`ModelArtifactError` naming it.
     """
+    if directory is None:
+        return _load_predictor(default_model_dir(), trust)
+    return _read_consistently(Path(directory), lambda d: _load_predictor(d, trust))
+
+
+def _load_predictor(d: Path, trust: bool) -> Predictor:
     from ._runtime import RUNTIME_VERSION, Predictor, as_predictor
     from .reliability import Reliability
 
-    d = _model_dir(Path(directory)) if directory is not None else default_model_dir()
     meta = read_metadata(d)
     runtime = meta.get("runtime")
     if runtime is None or runtime["version"] != RUNTIME_VERSION:
-        return as_predictor(load_model(d, trust=trust))
+        return as_predictor(_load_model(d, trust))
     # The model file is not read, but a damaged folder is refused as a whole, as load_model does.
     _check_sha256(_model_file(d, meta["model_file"], "model file"), meta["model_file"])
     for role, entry in runtime["files"].items():
