@@ -14,9 +14,12 @@ plain    ``TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5)) + LinearSVC``
 
 Each is run ``--runs`` times (median wall time), the three commands taking turns (plain, ours, ours with
 ``--jobs 1``, then again), so that a slow spell of the machine weighs on all of them alike. Peak memory is
-sampled every 20 ms over the process and all its children, as the sum of their resident set sizes (RSS,
-which counts pages shared by forked workers once per process) and as the sum of their proportional set
-sizes (PSS, shared pages split between the processes that share them). Also: cold start of
+measured in one more run of each, apart from the timed ones: it is sampled every 20 ms over the process and
+all its children, as the sum of their resident set sizes (RSS, which counts pages shared by forked workers
+once per process) and as the sum of their proportional set sizes (PSS, shared pages split between the
+processes that share them). Sampling is kept out of the timed runs because it is not free: walking /proc and
+every process's page tables 50 times a second takes CPU from, and locks the memory map of, what it measures,
+which slows a command that keeps both cores busy more than a one-core one. Also: cold start of
 ``echo text | activity-classifier predict -`` and ``activity-classifier --help`` (median of 5 each). Prints
 one table with the targets of issue 9, with the median CPU time (user + system, the process and its
 workers) of each, which a busy machine inflates less than the wall time.
@@ -99,9 +102,9 @@ def _memory(pids: list[int]) -> tuple[float, float]:
     return rss, pss
 
 
-def run(cmd: list[str], stdin: str | None = None) -> dict[str, float]:
-    """Run ``cmd`` once; return its wall time, CPU time and the peak summed RSS and PSS of its process tree."""
-    peak = {"rss": 0.0, "pss": 0.0}
+def run(cmd: list[str], stdin: str | None = None, *, memory: bool = False) -> dict[str, float]:
+    """Run ``cmd`` once: its wall and CPU time, and with ``memory`` the peak summed RSS and PSS of its tree."""
+    peak = {"rss": float("nan"), "pss": float("nan")}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(
@@ -116,31 +119,35 @@ def run(cmd: list[str], stdin: str | None = None) -> dict[str, float]:
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    if memory:
+        peak = {"rss": 0.0, "pss": 0.0}
+        sampler.start()
     _, err = proc.communicate(stdin)
     seconds = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     done.set()
-    sampler.join()
+    if memory:
+        sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.strip()}")
     return {"seconds": seconds, "cpu": cpu, **peak}
 
 
-def _summarise(results: list[dict[str, float]]) -> dict[str, float]:
+def _summarise(results: list[dict[str, float]], memory: dict[str, float]) -> dict[str, float]:
     return {
         "seconds": statistics.median(r["seconds"] for r in results),
         "cpu": statistics.median(r["cpu"] for r in results),
-        "rss": max(r["rss"] for r in results),
-        "pss": max(r["pss"] for r in results),
+        "rss": memory["rss"],
+        "pss": memory["pss"],
         "all": [round(r["seconds"], 2) for r in results],  # type: ignore[dict-item]
     }
 
 
 def median_run(cmd: list[str], runs: int, stdin: str | None = None) -> dict[str, float]:
-    """Run ``cmd`` ``runs`` times: median wall and CPU time, peak memory, and every run's wall time."""
-    return _summarise([run(cmd, stdin) for _ in range(runs)])
+    """Run ``cmd`` ``runs`` times and once more sampled: median wall and CPU time, peak memory, every run's time."""
+    timed = [run(cmd, stdin) for _ in range(runs)]
+    return _summarise(timed, run(cmd, stdin, memory=True))
 
 
 def interleaved_runs(cmds: list[list[str]], runs: int) -> list[dict[str, float]]:
@@ -153,7 +160,7 @@ def interleaved_runs(cmds: list[list[str]], runs: int) -> list[dict[str, float]]
     for _ in range(runs):
         for i, cmd in enumerate(cmds):
             results[i].append(run(cmd))
-    return [_summarise(res) for res in results]
+    return [_summarise(res, run(cmd, memory=True)) for res, cmd in zip(results, cmds, strict=True)]
 
 
 def main() -> int:
