@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
-__all__ = ["chunked", "effective_jobs", "parallel_chunks", "resolve_jobs"]
+__all__ = ["chunked", "effective_jobs", "parallel_chunks", "resolve_jobs", "tapered"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -53,6 +53,26 @@ def chunked(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     """Yield consecutive slices of ``items`` of at most ``size`` items."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def tapered(items: Sequence[T], size: int, jobs: int) -> Iterator[Sequence[T]]:
+    """Yield consecutive slices of ``items`` of at most ``size`` items, smaller and smaller towards the end.
+
+    A slice holds at most a ``2 * jobs``-th of the items left (and at least an eighth of ``size``), so the
+    last slices are small: the workers finish at about the same time instead of one of them still working
+    through a whole slice while the others wait.
+
+    Examples
+    --------
+    >>> [len(s) for s in tapered(range(4000), 1000, 2)]
+    [1000, 750, 563, 422, 317, 237, 178, 134, 125, 125, 125, 24]
+    """
+    smallest = max(1, size // 8)
+    start = 0
+    while start < len(items):
+        step = min(size, max(smallest, -(-(len(items) - start) // (2 * jobs))))
+        yield items[start : start + step]
+        start += step
 
 
 def _die_with_parent() -> None:
@@ -112,7 +132,7 @@ def parallel_chunks(
         return _collect(parts, on_chunk)
     # Small enough chunks that both cores stay busy until the end, large enough to amortise the transfer.
     size = max(1, min(chunk_size, -(-len(items) // (jobs * 4))))
-    tasks = [(func, chunk, kwargs) for chunk in chunked(items, size)]
+    tasks = [(func, chunk, kwargs) for chunk in tapered(items, size, jobs)]
     with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_init, initargs=(state,)) as pool:
         return _collect(pool.map(_run, tasks), on_chunk)
 
