@@ -1,8 +1,3 @@
-"""The package version, read from the installed metadata (declared once, in pyproject.toml)."""
+"""The package version (declared here once; the build reads it from this file, see pyproject.toml)."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("activity-classifier")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without installing
-    __version__ = "0+unknown"
+__version__ = "0.1.0"
