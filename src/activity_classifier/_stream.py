@@ -4,17 +4,19 @@ Two passes. The first reads the file chunk by chunk (:func:`~activity_classifier
 classifies each chunk (:func:`~activity_classifier.predictions.classify_chunk`, the one call per chunk,
 analysing :data:`CLASSIFY_CHARACTERS` at a time), keeps per row only the two numbers the target accuracy
 and the shift report need (a NumPy array, not a frame) and spills the rows to a nameless temporary file
-beside the output. What needs the whole batch (the ``--target-accuracy`` selection, the batch report, the
+beside the output once the next chunk has been read (the last chunk's rows, and so those of a file of one
+chunk, stay in memory). What needs the whole batch (the ``--target-accuracy`` selection, the batch report, the
 summary line) is then computed over all rows at once (:func:`~activity_classifier.reliability.target_flags`),
 exactly as for a table read whole. The second pass reads the spilled rows back, flags the chosen ones and
 writes them chunk by chunk into the output's temporary file, which is renamed into place at the end
 (:func:`~activity_classifier.tables.write_table_chunks`): an interrupted run leaves the previous output as
-it was. Memory holds one chunk, whatever the number of rows; the output is byte for byte that of
+it was. Memory holds about two chunks at most, whatever the number of rows; the output is byte for byte that of
 :func:`~activity_classifier.predictions.classify` followed by :func:`~activity_classifier.tables.write_table`.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import pickle
 import tempfile
@@ -135,10 +137,15 @@ def predict_file(
         columns: list[str] = []
         lone_cr = False
         lf_lines = dialect is not None and dialect.lineterminator == "\n"
+        # The last chunk's rows stay in memory and are written from there: a chunk is spilled only once
+        # the next one has been read, so a file of one chunk is never spilled and read back.
+        last = None
         for index, chunk in enumerate(iter_table(path, chunk_rows=chunk_rows)):
             if index == 0:
                 column = find_column(chunk, text_column, path)
                 columns = [*chunk.rename(columns=input_names(chunk.columns)).columns, *PREDICTION_COLUMNS]
+            else:
+                _spill_rows(spill, last)
             texts = chunk[column].tolist()
             characters = sum(len(t) for t in texts if isinstance(t, str))
             step = max(1, len(texts) * CLASSIFY_CHARACTERS // max(characters, 1))
@@ -146,7 +153,8 @@ def predict_file(
             rows = pd.concat([chunk, out], axis=1)
             if lf_lines and not lone_cr:  # only then does a carriage return change how the CSV is quoted
                 lone_cr = any(rows[c].astype(str).str.contains("\r", regex=False).any() for c in rows.columns)
-            _spill_rows(spill, rows)
+            rows.columns = columns  # the input's own label, group and source columns renamed input_*
+            last = rows
             scores.append(chunk_scores)
             already.append(out["needs_review"].to_numpy(dtype=bool))
             sizes.append(len(chunk))
@@ -168,7 +176,8 @@ def predict_file(
         bounds = np.cumsum([0, *sizes])
 
         def flagged_chunks() -> Iterator[pd.DataFrame]:
-            for i, frame in enumerate(_read_spill(spill, columns, sizes)):
+            spilled = _read_spill(spill, columns, sizes[:-1])
+            for i, frame in enumerate(itertools.chain(spilled, [] if last is None else [last])):
                 apply_target_flags(frame, flag[bounds[i] : bounds[i + 1]])
                 if progress is not None:
                     progress("write", int(bounds[i + 1]), total)
