@@ -146,6 +146,7 @@ def predict_file(
                 columns = [*chunk.rename(columns=input_names(chunk.columns)).columns, *PREDICTION_COLUMNS]
             else:
                 _spill_rows(spill, last)
+                last = None  # not held while the next chunk is classified
             texts = chunk[column].tolist()
             characters = sum(len(t) for t in texts if isinstance(t, str))
             step = max(1, len(texts) * CLASSIFY_CHARACTERS // max(characters, 1))
